@@ -1,0 +1,34 @@
+import CicloCore
+import CicloEngine
+import CicloStore
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Builds the Ciclo HTTP application; `ciclo serve` and every server test use this one function.
+public func buildApplication(
+    environment: ServerEnvironment, configuration: ServerConfiguration = .init(), services: [any Service] = [],
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    _ = CicloMetrics.registry
+    let router = buildRouter(environment)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Ciclo"),
+        services: [environment.ingest] + services,
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+        logger: environment.logger)
+}
+
+/// The routes: operations endpoints, the tracking API and the admin API.
+public func buildRouter(_ environment: ServerEnvironment) -> Router<CicloRequestContext> {
+    let router = Router(context: CicloRequestContext.self)
+    router.addMiddleware {
+        ErrorMiddleware<CicloRequestContext>()
+        MetricsMiddleware<CicloRequestContext>()
+    }
+    OperationsRoutes(store: environment.store).register(on: router)
+    let admin = router.group("api/v1").add(middleware: AdminAuthMiddleware(credentials: environment.credentials))
+    AdminWorkspaceRoutes(environment: environment).register(on: admin)
+    return router
+}

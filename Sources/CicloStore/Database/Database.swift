@@ -1,0 +1,82 @@
+import CicloCore
+import Foundation
+import Logging
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// One connection's view of the database inside a `read` or `write`: SQLKit for most SQL, the native driver for hot paths.
+public struct DatabaseSession: Sendable {
+    /// The connection as SQLKit sees it; most SQL is written once against this.
+    public let sql: any SQLDatabase
+    /// Which engine this is.
+    public let dialect: Dialect
+    /// The driver's own connection, for bulk statements that bypass SQLKit's per-value encoding.
+    public let native: NativeConnection
+}
+
+/// The driver connection behind a session.
+public enum NativeConnection: Sendable {
+    case sqlite(SQLiteConnection)
+    case postgres(PostgresConnection)
+}
+
+/// The store's handle on its database engine: reads from a pool, writes in transactions.
+public final class Database: Sendable {
+    /// The engine.
+    public let dialect: Dialect
+    /// Where the data lives (password hidden in `description`).
+    public let url: DatabaseURL
+    let logger: Logger
+    private let backend: Backend
+    /// The PostgreSQL event partitions this process has already made sure of.
+    let eventPartitions = EventPartitions()
+
+    private enum Backend: Sendable {
+        case sqlite(SQLiteBackend)
+        case postgres(PostgresBackend)
+    }
+
+    /// Opens the database at `url`, failing with a one-line `CicloError` when it cannot be reached or written.
+    public static func open(_ url: DatabaseURL, logger: Logger = Logger(label: "ciclo.db")) async throws -> Database {
+        switch url {
+        case .sqlite(let path):
+            return Database(url: url, dialect: .sqlite, logger: logger,
+                backend: .sqlite(try await SQLiteBackend.open(path: path, logger: logger)))
+        case .postgres(let location):
+            return Database(url: url, dialect: .postgres, logger: logger,
+                backend: .postgres(try await PostgresBackend.open(location, logger: logger)))
+        }
+    }
+
+    private init(url: DatabaseURL, dialect: Dialect, logger: Logger, backend: Backend) {
+        self.url = url
+        self.dialect = dialect
+        self.logger = logger
+        self.backend = backend
+    }
+
+    /// Runs `body` on a connection that sees committed data.
+    public func read<T: Sendable>(_ body: @Sendable (DatabaseSession) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let b): return try await b.read(body)
+        case .postgres(let b): return try await b.read(body)
+        }
+    }
+
+    /// Runs `body` in one transaction: all of it commits, or none of it does.
+    public func write<T: Sendable>(_ body: @Sendable (DatabaseSession) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let b): return try await b.write(body)
+        case .postgres(let b): return try await b.write(body)
+        }
+    }
+
+    /// Closes every connection.
+    public func close() async {
+        switch backend {
+        case .sqlite(let b): await b.close()
+        case .postgres(let b): await b.close()
+        }
+    }
+}

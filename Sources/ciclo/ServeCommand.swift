@@ -1,0 +1,82 @@
+import ArgumentParser
+import CicloCore
+import CicloEngine
+import CicloServer
+import CicloStore
+import Foundation
+import Hummingbird
+import Logging
+
+/// `ciclo serve`: the HTTP server and every background service, on one database.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run Ciclo: the tracking API, the admin API, the dashboard and the workers.")
+
+    @OptionGroup var db: DatabaseOption
+    @Option(help: "Interface to listen on (env CICLO_HOST; default 0.0.0.0).") var host: String?
+    @Option(help: "Port to listen on (env CICLO_PORT; default 8080; 0 picks a free port).") var port: Int?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (env CICLO_LOG_LEVEL; default info).")
+    var logLevel: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let level = Logger.Level(rawValue: logLevel ?? environment["CICLO_LOG_LEVEL"] ?? "info") ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "ciclo")
+        let host = host ?? environment["CICLO_HOST"] ?? "0.0.0.0"
+        let portText = port.map(String.init) ?? environment["CICLO_PORT"] ?? "8080"
+        guard let port = Int(portText), (0...65535).contains(port) else {
+            throw CicloError.badRequest("invalid_port", "The port \(portText.debugDescription) is not a number from 0 to 65535.")
+        }
+
+        let url = try db.url()
+        let store = try await Store.open(url, logger: logger)
+        try await Self.ensureFirstWorkspace(store)
+
+        let app = buildApplication(
+            environment: ServerEnvironment(store: store, logger: logger),
+            configuration: ServerConfiguration(host: host, port: port),
+            onServerRunning: { port in
+                say("Ciclo is listening on http://\(host == "0.0.0.0" ? "localhost" : host):\(port) (database \(url))")
+            })
+        do {
+            try await app.runService()
+        } catch {
+            await store.close()
+            throw Self.describeStartupFailure(error, host: host, port: port)
+        }
+        await store.close()
+    }
+
+    /// On an empty database, creates workspace `default` and prints its keys, once.
+    static func ensureFirstWorkspace(_ store: Store) async throws {
+        guard try await store.workspaces().isEmpty else { return }
+        do {
+            let credentials = try await store.createWorkspace(named: "default")
+            say("""
+                Created workspace "default" on this new database.
+                  Write key:   \(credentials.writeKey)
+                  Admin token: \(credentials.adminToken)
+                These are shown once; keep the admin token safe.
+                """)
+        } catch let error as CicloError where error.code == "workspace_exists" {
+            // Another process sharing the database created it first.
+        }
+    }
+
+    /// Turns what NIO throws on a failed bind into a sentence.
+    static func describeStartupFailure(_ error: any Error, host: String, port: Int) -> any Error {
+        let text = "\(error)"
+        if text.contains("Address already in use") {
+            return CicloError(.unavailable, code: "port_in_use", "Port \(port) on \(host) is already in use; pick another with --port.")
+        }
+        if text.contains("Permission denied") || text.contains("Cannot assign requested address") {
+            return CicloError(.unavailable, code: "cannot_listen", "Cannot listen on \(host):\(port): \(text)")
+        }
+        return error
+    }
+}
