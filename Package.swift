@@ -94,6 +94,8 @@ let package = Package(
                 "CicloServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -108,7 +110,9 @@ let package = Package(
         .testTarget(
             name: "CicloServerTests",
             dependencies: [
-                "CicloServer", "CicloTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "CicloServer", "CicloEngine", "CicloTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: strict
         ),

@@ -28,7 +28,9 @@ public func buildRouter(_ environment: ServerEnvironment) -> Router<CicloRequest
         MetricsMiddleware<CicloRequestContext>()
     }
     OperationsRoutes(store: environment.store).register(on: router)
+    TrackingRoutes(environment: environment).register(on: router)
     let admin = router.group("api/v1").add(middleware: AdminAuthMiddleware(credentials: environment.credentials))
     AdminWorkspaceRoutes(environment: environment).register(on: admin)
+    AdminEventRoutes(environment: environment).register(on: admin)
     return router
 }

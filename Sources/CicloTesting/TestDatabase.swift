@@ -38,9 +38,7 @@ public enum TestDatabase {
             let name = "ciclo_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
             let database = try await Database.open(admin, logger: quietLogger)
             do {
-                try await database.read { session in
-                    try await session.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run()
-                }
+                try await database.createSiblingDatabase(named: name)
             } catch {
                 await database.close()
                 throw error

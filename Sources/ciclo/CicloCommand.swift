@@ -8,7 +8,10 @@ struct CicloCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ciclo",
         abstract: "Ciclo: self-hosted lifecycle marketing.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, WorkspaceCommand.self, SourceCommand.self, TokenCommand.self])
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, WorkspaceCommand.self, SourceCommand.self, TokenCommand.self,
+            BenchCommand.self,
+        ])
 
     /// Runs the command, printing failures as one line on standard error with a non-zero exit.
     static func main() async {

@@ -80,3 +80,17 @@ public final class Database: Sendable {
         }
     }
 }
+
+extension Database {
+    /// Creates an empty database on this PostgreSQL server (for tests and benchmarks); names are `[a-z0-9_]` only.
+    public func createSiblingDatabase(named name: String) async throws {
+        guard dialect == .postgres, !name.isEmpty,
+              name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
+        else {
+            throw CicloError.badRequest("invalid_name", "Cannot create a database named \(name) here.")
+        }
+        try await read { session in
+            try await session.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run()
+        }
+    }
+}

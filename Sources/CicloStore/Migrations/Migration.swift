@@ -19,6 +19,7 @@ extension Migration {
     /// Every migration this build of Ciclo knows, oldest first.
     public static let all: [Migration] = [
         .coreSchema,
+        .ingestDeadLetters,
     ]
 
     /// The schema version this build writes.

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// `ciclo bench <name>`: repeatable measurements that print their figures.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Run benchmarks and print their figures.",
+        subcommands: [IngestBenchmark.self])
+}
