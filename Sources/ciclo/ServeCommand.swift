@@ -17,6 +17,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (env CICLO_PORT; default 8080; 0 picks a free port).") var port: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (env CICLO_LOG_LEVEL; default info).")
     var logLevel: String?
+    @Flag(help: "On an empty workspace `default`, first fill it with a demo shop (3,000 visitors over a year).")
+    var demo = false
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -36,6 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
         let url = try db.url()
         let store = try await Store.open(url, logger: logger)
         try await Self.ensureFirstWorkspace(store)
+        if demo { try await Self.loadDemo(store) }
 
         let app = buildApplication(
             environment: ServerEnvironment(store: store, logger: logger),
@@ -66,6 +69,15 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as CicloError where error.code == "workspace_exists" {
             // Another process sharing the database created it first.
         }
+    }
+
+    /// Fills workspace `default` with the demo shop when it has no events yet.
+    static func loadDemo(_ store: Store) async throws {
+        let workspace = try await store.workspace(named: "default")
+        guard try await store.isEventLogEmpty(workspaceId: workspace.id) else { return }
+        let shop = DemoShop(.init(profiles: 3_000, days: 365, seed: 1, workspaceId: workspace.id))
+        let written = try await DemoLoader(store: store, shop: shop).load()
+        say("Loaded the demo shop into workspace default: \(written) events from 3,000 visitors over the last year.")
     }
 
     /// Turns what NIO throws on a failed bind into a sentence.

@@ -61,3 +61,12 @@ enum EventRow {
             receivedAt: try date("received_at") ?? Date(timeIntervalSince1970: 0))
     }
 }
+
+extension Store {
+    /// True when the workspace has no events at all.
+    public func isEventLogEmpty(workspaceId: Int64) async throws -> Bool {
+        try await database.read { session in
+            try await session.sql.raw("SELECT 1 AS one FROM events WHERE workspace_id = \(bind: workspaceId) LIMIT 1").first() == nil
+        }
+    }
+}

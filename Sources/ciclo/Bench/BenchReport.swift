@@ -65,10 +65,6 @@ func peakMemoryMB(pid: Int32? = nil) -> Double {
     return kb / 1024
 }
 
-extension Duration {
-    /// The duration in seconds as a double.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
 
 /// A counter shared by concurrent load workers.
 final class SharedCounter: Sendable {
