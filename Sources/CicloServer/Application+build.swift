@@ -15,7 +15,7 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Ciclo"),
-        services: [environment.ingest] + services,
+        services: environment.services + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
         logger: environment.logger)
 }
@@ -32,5 +32,6 @@ public func buildRouter(_ environment: ServerEnvironment) -> Router<CicloRequest
     let admin = router.group("api/v1").add(middleware: AdminAuthMiddleware(credentials: environment.credentials))
     AdminWorkspaceRoutes(environment: environment).register(on: admin)
     AdminEventRoutes(environment: environment).register(on: admin)
+    AdminProfileRoutes(environment: environment).register(on: admin)
     return router
 }

@@ -22,9 +22,8 @@ struct TestApp {
     ) async throws {
         try await TestDatabase.withStore(engine, clock: clock) { store in
             let credentials = try await store.createWorkspace(named: "shop")
-            let environment = ServerEnvironment(
-                store: store, ingest: IngestWriter(store: store, configuration: ingest, logger: TestDatabase.quietLogger),
-                clock: clock, logger: TestDatabase.quietLogger)
+            let environment = ServerEnvironment(store: store, ingestConfiguration: ingest, clock: clock,
+                                                logger: TestDatabase.quietLogger)
             let app = buildApplication(environment: environment)
             let testApp = TestApp(store: store, credentials: credentials, environment: environment)
             try await app.test(.router) { client in

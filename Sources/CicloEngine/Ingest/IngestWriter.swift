@@ -38,7 +38,7 @@ public actor IngestWriter: Service {
     private var accepting = true
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
-    private var committedObservers: [@Sendable () -> Void] = []
+    private let afterCommit: @Sendable () -> Void
 
     private let storedCounter = Counter(label: "ciclo_ingest_events_stored_total")
     private let duplicateCounter = Counter(label: "ciclo_ingest_events_duplicate_total")
@@ -47,8 +47,10 @@ public actor IngestWriter: Service {
     private let queueGauge = Gauge(label: "ciclo_ingest_queued_events")
 
     /// Creates a writer over `store`.
-    public init(store: Store, configuration: Configuration = .init(), logger: Logger = Logger(label: "ciclo.ingest")) {
+    public init(store: Store, configuration: Configuration = .init(), logger: Logger = Logger(label: "ciclo.ingest"),
+                afterCommit: @escaping @Sendable () -> Void = {}) {
         self.store = store
+        self.afterCommit = afterCommit
         self.configuration = configuration
         self.logger = logger
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -71,11 +73,6 @@ public actor IngestWriter: Service {
             queueGauge.record(queuedEvents)
             wake.yield()
         }
-    }
-
-    /// Registers a callback run after every commit, so consumers of the log wake at once instead of polling.
-    public func onCommit(_ observer: @escaping @Sendable () -> Void) {
-        committedObservers.append(observer)
     }
 
     /// Writes until graceful shutdown, then stops accepting and flushes what was accepted.
@@ -129,7 +126,7 @@ public actor IngestWriter: Service {
                 pending.continuation.resume(returning: Array(ids[offset..<offset + pending.events.count]))
                 offset += pending.events.count
             }
-            for observer in committedObservers { observer() }
+            afterCommit()  // consumers of the log wake at once instead of waiting for their poll
         } catch {
             logger.error("event log write failed", metadata: ["error": "\(error)", "events": "\(events.count)"])
             let failure = CicloError(.unavailable, code: "storage_unavailable",

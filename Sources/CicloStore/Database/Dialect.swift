@@ -16,6 +16,36 @@ public enum Dialect: String, Sendable {
         self == .sqlite ? column : "\(column)::text"
     }
 
+    /// A column reference the planner must not use an index for (SQLite's unary plus), where the id range is the
+    /// right access path but a workspace index looks cheaper to a planner without statistics.
+    public func unindexed(_ column: String) -> String {
+        self == .sqlite ? "+\(column)" : column
+    }
+
+    /// The event log with the access path a query needs. SQLite's planner, without statistics, prefers the
+    /// (workspace, time) index even where it means scanning a whole workspace, so hot queries name their index.
+    public func events(_ access: EventAccess) -> String {
+        guard self == .sqlite else { return "events" }
+        switch access {
+        case .byProfile: return "events INDEXED BY events_profile_time"
+        case .byName: return "events INDEXED BY events_name_time"
+        case .byTime: return "events INDEXED BY events_time"
+        case .byLogPosition: return "events NOT INDEXED"
+        }
+    }
+
     /// Casts a bound text parameter to the JSON column type.
     public var jsonCast: String { self == .sqlite ? "" : "::jsonb" }
+}
+
+/// How a query reaches the event log.
+public enum EventAccess: Sendable {
+    /// One or a few profiles' timelines.
+    case byProfile
+    /// Events with a name, over time.
+    case byName
+    /// Everything in a period.
+    case byTime
+    /// A range of log ids (the processor's tail).
+    case byLogPosition
 }

@@ -39,6 +39,9 @@ final class SQLiteBackend: Sendable {
             ] {
                 _ = try await writer.query(pragma)
             }
+            // Give the planner statistics where they are missing or stale (cheap: bounded by analysis_limit).
+            _ = try await writer.query("PRAGMA analysis_limit=1000")
+            _ = try await writer.query("PRAGMA optimize=0x10002")
             // Touch the file for writing now, so a read-only or corrupt file fails here with a clear message.
             _ = try await writer.query("BEGIN IMMEDIATE")
             _ = try await writer.query("COMMIT")

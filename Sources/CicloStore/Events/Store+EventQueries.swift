@@ -3,17 +3,39 @@ import Foundation
 import SQLKit
 
 extension Store {
-    /// One page of events matching `query`, newest first.
+    /// One page of events matching `query`, newest first. A user or anonymous id filter means the person it
+    /// resolves to, plus events carrying it that the profile processor has not reached yet.
     public func events(_ query: EventQuery) async throws -> [Event] {
+        let identifiers = [(IdentifierKind.userId, "user_id", query.userId), (.anonymousId, "anonymous_id", query.anonymousId)]
+            .compactMap { kind, column, value in value.map { (Identifier(kind, $0), column) } }
+        guard !identifiers.isEmpty else { return try await eventPage(query, profiles: nil, tail: nil) }
+        var profiles: Set<Int64>?
+        for (identifier, _) in identifiers {
+            let owners = Set(try await findProfiles(workspaceId: query.workspaceId, identifier: identifier, limit: 10).map(\.id))
+            profiles = profiles.map { $0.intersection(owners) } ?? owners
+        }
+        let cursor = try await profileCursor(workspaceId: query.workspaceId).lastEventId
+        let resolved = profiles?.isEmpty == false ? try await eventPage(query, profiles: Array(profiles!), tail: nil) : []
+        let pending = try await eventPage(query, profiles: nil, tail: (cursor, identifiers.map { ($0.1, $0.0.value) }))
+        var seen = Set<Int64>()
+        return (resolved + pending)
+            .sorted { ($0.timestamp, $0.id ?? 0) > ($1.timestamp, $1.id ?? 0) }
+            .filter { seen.insert($0.id ?? -1).inserted }
+            .prefix(query.limit).map { $0 }
+    }
+
+    /// The SQL behind `events(_:)`: by profiles, by the unprocessed tail, or by name or time.
+    private func eventPage(_ query: EventQuery, profiles: [Int64]?, tail: (after: Int64, columns: [(String, String)])?) async throws -> [Event] {
         try await database.read { session in
-            var sql = SQLQueryString("SELECT \(unsafeRaw: EventRow.selectColumns(session.dialect)) FROM events WHERE workspace_id = \(bind: query.workspaceId)")
-            for (kind, value) in [("user_id", query.userId), ("anonymous_id", query.anonymousId)] {
-                guard let value else { continue }
-                // The person the id resolves to, plus events the profile processor has not reached yet.
-                sql += " AND (profile_id IN (SELECT profile_id FROM identities WHERE workspace_id = \(bind: query.workspaceId) AND kind = \(bind: kind) AND value = \(bind: value))"
-                sql += " OR (profile_id IS NULL AND \(unsafeRaw: kind) = \(bind: value)))"
+            let dialect = session.dialect
+            let profileIds = profiles ?? query.profileId.map { [$0] }
+            let access: EventAccess = tail != nil ? .byLogPosition : profileIds != nil ? .byProfile : query.event != nil ? .byName : .byTime
+            var sql = SQLQueryString("SELECT \(unsafeRaw: EventRow.selectColumns(dialect)) FROM \(unsafeRaw: dialect.events(access)) WHERE workspace_id = \(bind: query.workspaceId)")
+            if let profileIds { sql += " AND profile_id IN (\(binds: profileIds))" }
+            if let tail {
+                sql += " AND id > \(bind: tail.after)"
+                for (column, value) in tail.columns { sql += " AND \(unsafeRaw: column) = \(bind: value)" }
             }
-            if let profileId = query.profileId { sql += " AND profile_id = \(bind: profileId)" }
             if let event = query.event { sql += " AND event = \(bind: event)" }
             if let from = query.from { sql += " AND timestamp >= \(bind: from.epochMilliseconds)" }
             if let to = query.to { sql += " AND timestamp < \(bind: to.epochMilliseconds)" }
@@ -21,7 +43,14 @@ extension Store {
                 sql += " AND (timestamp < \(bind: after.timestamp) OR (timestamp = \(bind: after.timestamp) AND id < \(bind: after.id)))"
             }
             sql += " ORDER BY timestamp DESC, id DESC LIMIT \(bind: query.limit)"
-            return try await session.sql.raw(sql).all().map(EventRow.decode)
+            return try await NativeEventReader.events(session, sql)
+        }
+    }
+
+    /// True when the workspace has no events at all.
+    public func isEventLogEmpty(workspaceId: Int64) async throws -> Bool {
+        try await database.read { session in
+            try await session.sql.raw("SELECT 1 AS one FROM events WHERE workspace_id = \(bind: workspaceId) LIMIT 1").first() == nil
         }
     }
 }
@@ -59,14 +88,5 @@ enum EventRow {
             timestamp: try date("timestamp") ?? Date(timeIntervalSince1970: 0),
             sentAt: try date("sent_at"),
             receivedAt: try date("received_at") ?? Date(timeIntervalSince1970: 0))
-    }
-}
-
-extension Store {
-    /// True when the workspace has no events at all.
-    public func isEventLogEmpty(workspaceId: Int64) async throws -> Bool {
-        try await database.read { session in
-            try await session.sql.raw("SELECT 1 AS one FROM events WHERE workspace_id = \(bind: workspaceId) LIMIT 1").first() == nil
-        }
     }
 }

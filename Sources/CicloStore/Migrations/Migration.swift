@@ -20,6 +20,7 @@ extension Migration {
     public static let all: [Migration] = [
         .coreSchema,
         .ingestDeadLetters,
+        .profiles,
     ]
 
     /// The schema version this build writes.

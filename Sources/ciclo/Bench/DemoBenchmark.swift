@@ -51,6 +51,7 @@ struct AllBenchmarks: AsyncParsableCommand {
         if json { flags.append("--json") }
         commands.append(try DemoBenchmark.parse(flags))
         commands.append(try IngestBenchmark.parse(flags))
+        commands.append(try ProfilesBenchmark.parse(flags))
         for var command in commands { try await command.run() }
     }
 }

@@ -1,0 +1,99 @@
+import CicloCore
+import CicloStore
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Applies the event log to profiles in order, per workspace, in batches: resolves identities, merges, folds traits
+/// and computed attributes, and commits the changes together with the cursor, so a crash never applies an event
+/// twice or skips one.
+public actor ProfileProcessor: Service {
+    /// Something that must change in the same transaction as the profiles a batch touched (segments, journeys).
+    public typealias BatchHook = @Sendable (ProfileBatchResult, DatabaseSession) async throws -> Void
+
+    let store: Store
+    let clock: any CicloClock
+    let logger: Logger
+    let batchSize: Int
+    let pollInterval: Duration
+    private let holder = UUID().uuidString
+    var hooks: [BatchHook] = []
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    let processedCounter = Counter(label: "ciclo_profile_events_processed_total")
+    let mergeCounter = Counter(label: "ciclo_profile_merges_total")
+    let lagEvents = Gauge(label: "ciclo_profile_lag_events")
+    let lagSeconds = Gauge(label: "ciclo_profile_lag_seconds")
+
+    /// Creates a processor.
+    public init(store: Store, clock: any CicloClock = SystemClock(), logger: Logger = Logger(label: "ciclo.profiles"),
+                batchSize: Int = 5_000, pollInterval: Duration = .milliseconds(250)) {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.batchSize = batchSize
+        self.pollInterval = pollInterval
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Adds a hook run inside each batch's transaction.
+    public func addHook(_ hook: @escaping BatchHook) { hooks.append(hook) }
+
+    /// Asks the processor to look for new events now (the ingest writer calls this after each commit).
+    public nonisolated func nudge() { wake.yield() }
+
+    /// Processes until graceful shutdown: after every nudge, and every poll interval for events other processes wrote.
+    public func run() async throws {
+        let poll = pollInterval
+        let ticker = Task { [wake] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: poll)
+                wake.yield()
+            }
+        }
+        defer { ticker.cancel() }
+        await cancelWhenGracefulShutdown {
+            for await _ in self.wakeups {
+                if Task.isCancelled { break }
+                await self.processAllWorkspaces()
+            }
+        }
+    }
+
+    private func processAllWorkspaces() async {
+        do {
+            for workspace in try await store.workspaces() {
+                guard try await store.acquireLease("profiles:\(workspace.id)", holder: holder, seconds: 30) else { continue }
+                while !Task.isCancelled, try await processBatch(workspaceId: workspace.id) > 0 {}
+                try await reportLag(workspaceId: workspace.id)
+            }
+        } catch is CancellationError {
+        } catch {
+            logger.error("profile processing failed; retrying", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Processes every pending event of a workspace and returns how many were applied.
+    @discardableResult
+    public func catchUp(workspaceId: Int64) async throws -> Int {
+        var total = 0
+        while true {
+            let n = try await processBatch(workspaceId: workspaceId)
+            if n == 0 { return total }
+            total += n
+        }
+    }
+
+    /// Applies the next batch of a workspace; returns the number of events it covered (0 when caught up).
+    public func processBatch(workspaceId: Int64) async throws -> Int {
+        for attempt in 1...5 {
+            do {
+                return try await attemptBatch(workspaceId: workspaceId)
+            } catch let error as CicloError where error.code == "profile_cursor_moved" && attempt < 5 {
+                continue  // another writer got there first; read again
+            }
+        }
+        return 0
+    }
+}

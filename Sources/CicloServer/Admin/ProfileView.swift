@@ -1,0 +1,61 @@
+import CicloCore
+import CicloStore
+import Foundation
+
+/// The 360° profile as the admin API shows it.
+struct ProfileView: Encodable {
+    struct IdentityView: Encodable {
+        var kind: String
+        var value: String
+    }
+
+    struct MergeView: Encodable {
+        var from: Int64
+        var at: String
+        var reason: String
+    }
+
+    struct ConflictView: Encodable {
+        var kind: String
+        var value: String
+        var ownerProfileId: Int64
+        var at: String
+    }
+
+    var id: Int64
+    var requestedId: Int64?
+    var displayName: String?
+    var identities: [IdentityView]
+    var traits: JSONValue
+    var computed: JSONValue
+    var firstSeen: String?
+    var lastSeen: String?
+    var merges: [MergeView]
+    var conflicts: [ConflictView]
+    var eventCounts: [String: Int]
+    var eventTotal: Int
+
+    init(_ d: ProfileDetail) {
+        id = d.profile.id
+        requestedId = d.requestedId == d.profile.id ? nil : d.requestedId
+        displayName = d.profile.displayName
+        identities = d.identifiers.map { IdentityView(kind: $0.kind.rawValue, value: $0.value) }
+        traits = .object(d.profile.traits)
+        var computed = d.profile.computed.json
+        if case .object(var members) = computed {
+            members.removeValue(forKey: "recentOrders")
+            if let aov = d.profile.computed.averageOrderValue { members["averageOrderValue"] = .double(aov) }
+            computed = .object(members)
+        }
+        self.computed = computed
+        firstSeen = d.profile.computed.firstSeen.map { ISO8601.format(Date(epochMilliseconds: $0)) }
+        lastSeen = d.profile.computed.lastSeen.map { ISO8601.format(Date(epochMilliseconds: $0)) }
+        merges = d.merges.map { MergeView(from: $0.from, at: ISO8601.format(Date(epochMilliseconds: $0.at)), reason: $0.reason) }
+        conflicts = d.conflicts.map {
+            ConflictView(kind: $0.identifier.kind.rawValue, value: $0.identifier.value, ownerProfileId: $0.owner,
+                         at: ISO8601.format(Date(epochMilliseconds: $0.at)))
+        }
+        eventCounts = d.eventCounts
+        eventTotal = d.eventCounts.values.reduce(0, +)
+    }
+}

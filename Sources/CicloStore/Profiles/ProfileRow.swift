@@ -1,0 +1,55 @@
+import CicloCore
+import Foundation
+import SQLKit
+
+/// How a `Profile` maps to a `profiles` row: typed columns for what conditions and searches read, JSON for the rest.
+enum ProfileRow {
+    static let columns: [(String, BulkType)] = [
+        ("id", .bigint), ("workspace_id", .bigint), ("traits", .json), ("trait_times", .json), ("computed", .json),
+        ("first_seen", .bigint), ("last_seen", .bigint), ("created_at", .bigint), ("updated_at", .bigint),
+        ("user_id", .text), ("email", .text), ("phone", .text), ("display_name", .text), ("search_name", .text),
+        ("event_count", .bigint), ("session_count", .bigint), ("first_order_at", .bigint), ("last_order_at", .bigint),
+        ("order_count", .bigint), ("total_revenue", .double), ("average_order_value", .double),
+        ("last_order_value", .double), ("orders_with_coupon", .bigint), ("time_zone", .text), ("locale", .text),
+        ("city", .text), ("country", .text), ("acquisition_source", .text), ("acquisition_medium", .text),
+        ("acquisition_campaign", .text),
+    ]
+
+    /// The upsert clause: every column but the id and workspace follows the new row.
+    static let upsert = "ON CONFLICT (id) DO UPDATE SET "
+        + columns.dropFirst(2).map { "\($0.0) = excluded.\($0.0)" }.joined(separator: ", ")
+
+    static func values(_ p: Profile, identifiers: [Identifier], now: Int64) -> [BulkValue] {
+        let c = p.computed
+        let email = identifiers.first { $0.kind == .email }?.value ?? p.traits["email"]?.stringValue?.lowercased()
+        let phone = identifiers.first { $0.kind == .phone }?.value ?? p.traits["phone"]?.scalarText
+        let name = p.displayName
+        return [
+            .int(p.id), .int(p.workspaceId), .json(JSONValue.object(p.traits).jsonText),
+            .json(JSONValue.object(p.traitTimes.mapValues { .int($0) }).jsonText), .json(c.json.jsonText),
+            .int(c.firstSeen), .int(c.lastSeen), .int(p.createdAt), .int(now),
+            .text(identifiers.first { $0.kind == .userId }?.value), .text(email), .text(phone), .text(name),
+            .text(name?.lowercased()), .int(Int64(c.eventCount)), .int(Int64(c.sessionCount)), .int(c.firstOrderAt),
+            .int(c.lastOrderAt), .int(Int64(c.orderCount)), .double(c.totalRevenue), .double(c.averageOrderValue),
+            .double(c.lastOrderValue), .int(Int64(c.ordersWithCoupon)), .text(c.timeZone), .text(c.locale),
+            .text(c.city), .text(c.country), .text(c.acquisition?.source), .text(c.acquisition?.medium),
+            .text(c.acquisition?.campaign),
+        ]
+    }
+
+    static func select(_ dialect: Dialect) -> String {
+        "id, workspace_id, \(dialect.jsonText("traits")) AS traits, \(dialect.jsonText("trait_times")) AS trait_times, "
+            + "\(dialect.jsonText("computed")) AS computed, created_at, merged_into"
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Profile {
+        let traits = (try? JSONValue.parse(try row.decode(column: "traits", as: String.self)))?.objectValue ?? [:]
+        let times = (try? JSONValue.parse(try row.decode(column: "trait_times", as: String.self)))?.objectValue ?? [:]
+        let computed = (try? JSONValue.parse(try row.decode(column: "computed", as: String.self))) ?? .object([:])
+        return Profile(id: try row.decode(column: "id", as: Int64.self),
+                       workspaceId: try row.decode(column: "workspace_id", as: Int64.self),
+                       traits: traits, traitTimes: times.compactMapValues(\.intValue),
+                       computed: ComputedAttributes(json: computed),
+                       createdAt: try row.decode(column: "created_at", as: Int64.self))
+    }
+}
