@@ -115,6 +115,7 @@ class CicloServer:
 @pytest.fixture
 def workdir():
     path = tempfile.mkdtemp(prefix="ciclo-it-")
+    os.chmod(path, 0o755)
     yield path
     shutil.rmtree(path, ignore_errors=True)
 

@@ -1,5 +1,6 @@
 """The foundation's promises, checked against the real binary: start, restart, and one-line errors."""
 import os
+import shutil
 import socket
 import subprocess
 
@@ -71,7 +72,11 @@ def test_read_only_database_path_is_one_line_error(workdir):
         os.chmod(workdir, 0o755)
         ro_dir = os.path.join(workdir, "locked")
         os.mkdir(ro_dir, 0o555)
-        result = subprocess.run(["runuser", "-u", "nobody", "--", BINARY, "migrate", "--database",
+        # The build folder may sit under a private directory; give the unprivileged user its own copy.
+        binary = os.path.join(workdir, "ciclo")
+        shutil.copy(BINARY, binary)
+        os.chmod(binary, 0o755)
+        result = subprocess.run(["runuser", "-u", "nobody", "--", binary, "migrate", "--database",
                                  f"sqlite://{ro_dir}/x.db"], capture_output=True, text=True, cwd="/")
         line = one_line_error(result)
         assert "not writable" in line
