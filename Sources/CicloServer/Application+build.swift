@@ -33,5 +33,7 @@ public func buildRouter(_ environment: ServerEnvironment) -> Router<CicloRequest
     AdminWorkspaceRoutes(environment: environment).register(on: admin)
     AdminEventRoutes(environment: environment).register(on: admin)
     AdminProfileRoutes(environment: environment).register(on: admin)
+    AdminSegmentRoutes(environment: environment).register(on: admin)
+    AdminLifecycleRoutes(environment: environment).register(on: admin)
     return router
 }

@@ -12,10 +12,14 @@ public struct ServerEnvironment: Sendable {
     public var ingest: IngestWriter
     /// Applies the log to profiles.
     public var profiles: ProfileProcessor
+    /// Re-checks, reconciles and scores audiences in the background.
+    public var audience: AudienceService
     /// Recent write-key and admin-token look-ups.
     public var credentials: CredentialCache
     /// The long-running services behind the HTTP surface, in start order.
-    public var services: [any Service] { [ingest, profiles] }
+    public var services: [any Service] { backgroundAudience ? [ingest, profiles, audience] : [ingest, profiles] }
+    /// Whether re-checks, reconciliation and RFM run on their own (tests drive them by hand).
+    public var backgroundAudience: Bool
 
     /// The clock.
     public var clock: any CicloClock
@@ -24,10 +28,13 @@ public struct ServerEnvironment: Sendable {
 
     /// Assembles an environment; `buildApplication` runs its services.
     public init(store: Store, ingestConfiguration: IngestWriter.Configuration = .init(), clock: any CicloClock = SystemClock(),
-                logger: Logger = Logger(label: "ciclo")) {
+                logger: Logger = Logger(label: "ciclo"), backgroundAudience: Bool = true) {
+        self.backgroundAudience = backgroundAudience
         self.store = store
-        let profiles = ProfileProcessor(store: store, clock: clock, logger: logger)
+        let profiles = ProfileProcessor(store: store, clock: clock, logger: logger,
+                                        hooks: [LiveAudience(store: store, clock: clock).hook])
         self.profiles = profiles
+        self.audience = AudienceService(store: store, clock: clock, logger: logger)
         self.ingest = IngestWriter(store: store, configuration: ingestConfiguration, logger: logger,
                                    afterCommit: { profiles.nudge() })
         self.credentials = CredentialCache(store: store)

@@ -33,6 +33,7 @@ extension Store {
                 VALUES (\(bind: workspaceId), 'initial', \(bind: SecretToken.hash(adminToken)), \(bind: now))
                 """).run()
         }
+        try await installReadyMadeSegments(workspaceId: try await workspace(named: name).id)
         return WorkspaceCredentials(workspace: name, writeKey: writeKey, adminToken: adminToken)
     }
 

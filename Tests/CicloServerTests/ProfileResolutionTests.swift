@@ -31,13 +31,14 @@ struct ProfileResolutionTests {
             let profile = try await app.get(client, "/api/v1/profiles/\(id)")
             #expect(Set((profile["identities"]?.arrayValue ?? []).compactMap { $0["value"]?.stringValue }) ==
                 ["u1", "phone", "laptop", "ada@shop.com"])
-            #expect(profile["eventTotal"] == 5)
+            #expect(profile["eventTotal"]?.intValue ?? 0 >= 5)
             #expect(profile["computed"]?["orderCount"] == 1)
             #expect(profile["computed"]?["eventCount"] == 5)
             #expect(profile["traits"]?["name"] == "Ada")
             #expect((profile["merges"]?.arrayValue ?? []).count == 1)
             let timeline = try await app.get(client, "/api/v1/profiles/\(id)/events")["events"]?.arrayValue ?? []
-            #expect(timeline.count == 5)
+            #expect(timeline.filter { $0["context"]?["library"]?["name"] != "ciclo" }.count == 5)
+            #expect(timeline.contains { $0["event"] == "Lifecycle Stage Changed" }, "Ciclo's own events are on the timeline too")
             let byPhone = try await app.get(client, "/api/v1/profiles?anonymousId=phone")["profiles"]?.arrayValue ?? []
             #expect(byPhone.first?["id"]?.intValue == id)
             // The id of the merged-away profile still resolves to the survivor.
@@ -85,7 +86,8 @@ struct ProfileResolutionTests {
                 #expect(try await app.get(client, "/api/v1/profiles/\(old)")["id"]?.intValue == survivor)
             }
             let merged = try await app.get(client, "/api/v1/profiles/\(survivor)")
-            #expect(merged["eventTotal"] == 6)
+            let own = try await app.get(client, "/api/v1/profiles/\(survivor)/events")["events"]?.arrayValue ?? []
+            #expect(own.filter { $0["context"]?["library"]?["name"] != "ciclo" }.count == 6)
             #expect(Set((merged["merges"]?.arrayValue ?? []).compactMap { $0["from"]?.intValue }) == Set([a, b, c]).subtracting([survivor]))
             #expect(try await app.store.profileCount(workspaceId: app.workspaceId) == 1)
         }
@@ -102,7 +104,7 @@ struct ProfileResolutionTests {
             let id = try await app.profileId(client, "userId=gone")
             try await client.execute(uri: "/api/v1/profiles/\(id)?suppress=true", method: .delete, headers: app.adminHeaders) { response in
                 #expect(response.status == .ok)
-                #expect(response.json["events"] == 2)
+                #expect(response.json["events"]?.intValue ?? 0 >= 2, "their two events and Ciclo's own about them")
                 #expect(response.json["identifiers"] == 3)
             }
             try await client.execute(uri: "/api/v1/profiles/\(id)", method: .get, headers: app.adminHeaders) {

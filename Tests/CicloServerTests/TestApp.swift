@@ -23,7 +23,7 @@ struct TestApp {
         try await TestDatabase.withStore(engine, clock: clock) { store in
             let credentials = try await store.createWorkspace(named: "shop")
             let environment = ServerEnvironment(store: store, ingestConfiguration: ingest, clock: clock,
-                                                logger: TestDatabase.quietLogger)
+                                                logger: TestDatabase.quietLogger, backgroundAudience: false)
             let app = buildApplication(environment: environment)
             let testApp = TestApp(store: store, credentials: credentials, environment: environment)
             try await app.test(.router) { client in
@@ -56,6 +56,6 @@ extension TestApp {
     /// Every event stored in the workspace, oldest first.
     func storedEvents() async throws -> [Event] {
         let workspace = try await store.workspace(named: credentials.workspace)
-        return try await store.events(EventQuery(workspaceId: workspace.id, limit: 10_000)).reversed()
+        return try await store.events(EventQuery(workspaceId: workspace.id, limit: 10_000)).reversed().filter { !$0.isDerived }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 extension ComputedAttributes {
     /// Folds one event into the attributes.
     public mutating func apply(_ event: Event) {
+        guard !event.isDerived else { return }  // what Ciclo did is not something the person did
         let t = event.timestamp.epochMilliseconds
         if lastSeen == nil || t > lastSeen! + Self.sessionGap { sessionCount += 1 }
         firstSeen = min(firstSeen ?? t, t)
@@ -64,6 +65,7 @@ extension ComputedAttributes {
         guard !recentOrders.contains(where: { $0.orderId == orderId }) else { return }  // the same order twice counts once
         let revenue = p["revenue"]?.doubleValue ?? p["total"]?.doubleValue
             ?? (p["products"]?.arrayValue ?? []).reduce(0) { $0 + ($1["price"]?.doubleValue ?? 0) * ($1["quantity"]?.doubleValue ?? 1) }
+        if let previous = lastOrderAt, t > previous { lastOrderGapDays = Double(t - previous) / 86_400_000 }
         orderCount += 1
         totalRevenue += revenue
         lastOrderValue = revenue

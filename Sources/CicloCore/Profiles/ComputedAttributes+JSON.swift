@@ -12,6 +12,7 @@ extension ComputedAttributes {
         put("firstSeen", firstSeen); put("lastSeen", lastSeen)
         put("firstOrderAt", firstOrderAt); put("lastOrderAt", lastOrderAt)
         if let lastOrderValue { o["lastOrderValue"] = .double(lastOrderValue) }
+        if let lastOrderGapDays { o["lastOrderGapDays"] = .double(lastOrderGapDays) }
         put("timeZone", timeZone); put("locale", locale); put("city", city); put("country", country)
         put("deviceType", deviceType); put("os", os)
         if !lastViewedProducts.isEmpty { o["lastViewedProducts"] = .array(lastViewedProducts.map(\.json)) }
@@ -45,6 +46,7 @@ extension ComputedAttributes {
         firstOrderAt = json["firstOrderAt"]?.intValue
         lastOrderAt = json["lastOrderAt"]?.intValue
         lastOrderValue = json["lastOrderValue"]?.doubleValue
+        lastOrderGapDays = json["lastOrderGapDays"]?.doubleValue
         timeZone = json["timeZone"]?.stringValue
         locale = json["locale"]?.stringValue
         city = json["city"]?.stringValue

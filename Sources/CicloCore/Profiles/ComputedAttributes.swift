@@ -33,6 +33,8 @@ public struct ComputedAttributes: Sendable, Codable, Equatable {
     public var totalRevenue = 0.0
     public var refundedRevenue = 0.0
     public var lastOrderValue: Double?
+    /// Days between the last order and the one before it (how long someone was away before ordering again).
+    public var lastOrderGapDays: Double?
     public var ordersWithCoupon = 0
     public var lastViewedProducts: [ProductRef] = []
     public var cart: [ProductRef] = []

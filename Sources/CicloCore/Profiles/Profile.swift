@@ -14,6 +14,12 @@ public struct Profile: Sendable, Equatable {
     public var computed: ComputedAttributes
     /// When the profile row was created (ms).
     public var createdAt: Int64
+    /// The user id it holds, when it holds one.
+    public var userId: String?
+    /// Its email address, when known.
+    public var email: String?
+    /// Where the person stands: lifecycle stage, persona, RFM.
+    public var lifecycle = ProfileLifecycle()
 
     /// Creates a profile.
     public init(id: Int64, workspaceId: Int64, traits: [String: JSONValue] = [:], traitTimes: [String: Int64] = [:],

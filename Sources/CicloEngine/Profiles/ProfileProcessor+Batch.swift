@@ -13,6 +13,7 @@ extension ProfileProcessor {
         let t1 = ContinuousClock.now
         guard let lastEventId = events.last?.id else { return 0 }
         let now = clock.now().epochMilliseconds
+        if !hooks.isEmpty { try await store.prepareDerivedEvents() }
 
         let eventIdentifiers = events.map { $0.identifiers }
         var identifiers = Set<Identifier>()
@@ -25,8 +26,14 @@ extension ProfileProcessor {
         let t2 = ContinuousClock.now
 
         var assigned: [(event: Event, profile: Int64)] = []
+        var derived: [(event: Event, profile: Int64)] = []
         var suppressed: [(eventId: Int64, identifier: Identifier)] = []
         for (event, ids) in zip(events, eventIdentifiers) {
+            if event.isDerived, let profile = event.profileId {
+                // Ciclo's own events already name their profile and say nothing new about the person.
+                derived.append((event, profile))
+                continue
+            }
             if !blocked.isEmpty, let hit = (ids + event.previousIdentifiers).first(where: blocked.contains) {
                 suppressed.append((event.id!, hit))
                 continue
@@ -49,9 +56,15 @@ extension ProfileProcessor {
         let hooks = self.hooks
         let finalGraph = graph
         let finalAssigned = assigned
+        let finalDerived = derived
         try await store.applyProfileBatch(write) { session, outcome in
             guard !hooks.isEmpty else { return }
-            let result = Self.result(workspaceId: workspaceId, assigned: finalAssigned, graph: finalGraph, outcome: outcome)
+            var result = Self.result(workspaceId: workspaceId, assigned: finalAssigned, graph: finalGraph, outcome: outcome)
+            result.events = (result.events + finalDerived.map { pair -> Event in
+                var e = pair.event
+                e.profileId = pair.profile
+                return e
+            }).sorted { ($0.id ?? 0) < ($1.id ?? 0) }
             for hook in hooks { try await hook(result, session) }
         }
         let t4 = ContinuousClock.now
@@ -87,6 +100,9 @@ extension ProfileProcessor {
         var profiles: [Int64: Profile] = [:]
         for (id, profile) in graph.profiles where graph.touched.contains(id) {
             var p = profile
+            let identifiers = graph.identifiers(of: id)
+            p.userId = identifiers.first { $0.kind == .userId }?.value
+            p.email = identifiers.first { $0.kind == .email }?.value ?? p.traits["email"]?.stringValue?.lowercased()
             p.id = outcome.real(id)
             profiles[p.id] = p
         }

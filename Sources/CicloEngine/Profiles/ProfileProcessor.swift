@@ -28,8 +28,9 @@ public actor ProfileProcessor: Service {
 
     /// Creates a processor.
     public init(store: Store, clock: any CicloClock = SystemClock(), logger: Logger = Logger(label: "ciclo.profiles"),
-                batchSize: Int = 5_000, pollInterval: Duration = .milliseconds(250)) {
+                batchSize: Int = 5_000, pollInterval: Duration = .milliseconds(250), hooks: [BatchHook] = []) {
         self.store = store
+        self.hooks = hooks
         self.clock = clock
         self.logger = logger
         self.batchSize = batchSize

@@ -34,6 +34,12 @@ struct ProfileView: Encodable {
     var conflicts: [ConflictView]
     var eventCounts: [String: Int]
     var eventTotal: Int
+    var stage: String?
+    var stageEnteredAt: String?
+    var persona: String?
+    var rfm: JSONValue?
+    var segments: [String]
+    var stageHistory: [JSONValue]
 
     init(_ d: ProfileDetail) {
         id = d.profile.id
@@ -57,5 +63,18 @@ struct ProfileView: Encodable {
         }
         eventCounts = d.eventCounts
         eventTotal = d.eventCounts.values.reduce(0, +)
+        let l = d.profile.lifecycle
+        stage = l.stage
+        stageEnteredAt = l.stageEnteredAt.map { ISO8601.format(Date(epochMilliseconds: $0)) }
+        persona = l.persona
+        if let r = l.rfmRecency, let f = l.rfmFrequency, let m = l.rfmMonetary {
+            rfm = ["recency": .int(Int64(r)), "frequency": .int(Int64(f)), "monetary": .int(Int64(m)),
+                   "segment": l.rfmSegment.map(JSONValue.string) ?? .null]
+        }
+        segments = d.segments
+        stageHistory = d.stageHistory.map {
+            ["stage": .string($0.stage), "enteredAt": .string(ISO8601.format(Date(epochMilliseconds: $0.enteredAt))),
+             "exitedAt": $0.exitedAt.map { .string(ISO8601.format(Date(epochMilliseconds: $0))) } ?? .null]
+        }
     }
 }

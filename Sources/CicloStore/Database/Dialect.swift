@@ -24,13 +24,14 @@ public enum Dialect: String, Sendable {
 
     /// The event log with the access path a query needs. SQLite's planner, without statistics, prefers the
     /// (workspace, time) index even where it means scanning a whole workspace, so hot queries name their index.
-    public func events(_ access: EventAccess) -> String {
-        guard self == .sqlite else { return "events" }
+    public func events(_ access: EventAccess, as alias: String? = nil) -> String {
+        let table = alias.map { "events AS \($0)" } ?? "events"
+        guard self == .sqlite else { return table }
         switch access {
-        case .byProfile: return "events INDEXED BY events_profile_time"
-        case .byName: return "events INDEXED BY events_name_time"
-        case .byTime: return "events INDEXED BY events_time"
-        case .byLogPosition: return "events NOT INDEXED"
+        case .byProfile: return table + " INDEXED BY events_profile_time"
+        case .byName: return table + " INDEXED BY events_name_time"
+        case .byTime: return table + " INDEXED BY events_time"
+        case .byLogPosition: return table + " NOT INDEXED"
         }
     }
 

@@ -48,9 +48,19 @@ final class PostgresBackend: Sendable {
     }
 
     func read<T: Sendable>(_ body: @Sendable (DatabaseSession) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            try await body(Self.session(connection))
+        do {
+            return try await client.withConnection { connection in
+                try await body(Self.session(connection))
+            }
+        } catch let error as PSQLError {
+            throw Self.readable(error)
         }
+    }
+
+    /// PostgresNIO hides the server's message from `description`; logs and callers need it.
+    static func readable(_ error: PSQLError) -> CicloError {
+        let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+        return CicloError(.internalError, code: "database_error", "PostgreSQL: \(describe(error))\(state)")
     }
 
     func write<T: Sendable>(_ body: @Sendable (DatabaseSession) async throws -> T) async throws -> T {
@@ -60,7 +70,9 @@ final class PostgresBackend: Sendable {
             }
         } catch let error as PostgresTransactionError {
             // Callers care about their own error (a CicloError, say), not the wrapper around it.
-            throw error.closureError ?? error.commitError ?? error.beginError ?? error
+            let inner = error.closureError ?? error.commitError ?? error.beginError ?? error
+            if let psql = inner as? PSQLError { throw Self.readable(psql) }
+            throw inner
         }
     }
 

@@ -21,6 +21,7 @@ extension Migration {
         .coreSchema,
         .ingestDeadLetters,
         .profiles,
+        .lifecycle,
     ]
 
     /// The schema version this build writes.

@@ -12,7 +12,7 @@ enum ProfileRow {
         ("order_count", .bigint), ("total_revenue", .double), ("average_order_value", .double),
         ("last_order_value", .double), ("orders_with_coupon", .bigint), ("time_zone", .text), ("locale", .text),
         ("city", .text), ("country", .text), ("acquisition_source", .text), ("acquisition_medium", .text),
-        ("acquisition_campaign", .text),
+        ("acquisition_campaign", .text), ("last_order_gap_days", .double),
     ]
 
     /// The upsert clause: every column but the id and workspace follows the new row.
@@ -33,23 +33,35 @@ enum ProfileRow {
             .int(c.lastOrderAt), .int(Int64(c.orderCount)), .double(c.totalRevenue), .double(c.averageOrderValue),
             .double(c.lastOrderValue), .int(Int64(c.ordersWithCoupon)), .text(c.timeZone), .text(c.locale),
             .text(c.city), .text(c.country), .text(c.acquisition?.source), .text(c.acquisition?.medium),
-            .text(c.acquisition?.campaign),
+            .text(c.acquisition?.campaign), .double(c.lastOrderGapDays),
         ]
     }
 
     static func select(_ dialect: Dialect) -> String {
         "id, workspace_id, \(dialect.jsonText("traits")) AS traits, \(dialect.jsonText("trait_times")) AS trait_times, "
-            + "\(dialect.jsonText("computed")) AS computed, created_at, merged_into"
+            + "\(dialect.jsonText("computed")) AS computed, created_at, merged_into, user_id, email, stage, stage_entered_at, "
+            + "persona, rfm_segment, rfm_recency, rfm_frequency, rfm_monetary"
     }
 
     static func decode(_ row: any SQLRow) throws -> Profile {
         let traits = (try? JSONValue.parse(try row.decode(column: "traits", as: String.self)))?.objectValue ?? [:]
         let times = (try? JSONValue.parse(try row.decode(column: "trait_times", as: String.self)))?.objectValue ?? [:]
         let computed = (try? JSONValue.parse(try row.decode(column: "computed", as: String.self))) ?? .object([:])
-        return Profile(id: try row.decode(column: "id", as: Int64.self),
-                       workspaceId: try row.decode(column: "workspace_id", as: Int64.self),
-                       traits: traits, traitTimes: times.compactMapValues(\.intValue),
-                       computed: ComputedAttributes(json: computed),
-                       createdAt: try row.decode(column: "created_at", as: Int64.self))
+        var profile = Profile(id: try row.decode(column: "id", as: Int64.self),
+                              workspaceId: try row.decode(column: "workspace_id", as: Int64.self),
+                              traits: traits, traitTimes: times.compactMapValues(\.intValue),
+                              computed: ComputedAttributes(json: computed),
+                              createdAt: try row.decode(column: "created_at", as: Int64.self))
+        profile.userId = try row.decode(column: "user_id", as: String?.self)
+        profile.email = try row.decode(column: "email", as: String?.self)
+        profile.lifecycle = ProfileLifecycle(
+            stage: try row.decode(column: "stage", as: String?.self),
+            stageEnteredAt: try row.decode(column: "stage_entered_at", as: Int64?.self),
+            persona: try row.decode(column: "persona", as: String?.self),
+            rfmSegment: try row.decode(column: "rfm_segment", as: String?.self),
+            rfmRecency: try row.decode(column: "rfm_recency", as: Int?.self),
+            rfmFrequency: try row.decode(column: "rfm_frequency", as: Int?.self),
+            rfmMonetary: try row.decode(column: "rfm_monetary", as: Int?.self))
+        return profile
     }
 }

@@ -27,4 +27,8 @@ public struct ProfileDetail: Sendable {
     public var eventCounts: [String: Int]
     /// The id asked for, when it differs from `profile.id` because of a merge.
     public var requestedId: Int64
+    /// Keys of the segments the person is in.
+    public var segments: [String]
+    /// Stage changes, newest first: stage, entered, exited.
+    public var stageHistory: [(stage: String, enteredAt: Int64, exitedAt: Int64?)]
 }

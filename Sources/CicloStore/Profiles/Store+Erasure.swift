@@ -12,7 +12,7 @@ public struct ErasureReport: Sendable, Codable, Equatable {
 
 extension Store {
     /// Tables that hold rows about a profile by `profile_id`; later features add theirs so erasure reaches them too.
-    static let profileOwnedTables = ["identity_conflicts"]
+    static let profileOwnedTables = ["identity_conflicts", "segment_members", "segment_rechecks", "stage_history"]
 
     /// Forgets a person (GDPR right to be forgotten): the profile and everyone merged into it, their identifiers and
     /// events, including events not yet processed that carry their identifiers. With `suppress`, the identifiers go to
@@ -57,6 +57,7 @@ extension Store {
                 DELETE FROM profile_merges WHERE workspace_id = \(bind: workspaceId)
                 AND (into_profile IN (\(binds: ids)) OR from_profile IN (\(binds: ids)))
                 """).run()
+            try await Self.removeMemberships(session, workspaceId: workspaceId, profileIds: ids)
             for table in Self.profileOwnedTables {
                 try await session.sql.raw("DELETE FROM \(unsafeRaw: table) WHERE workspace_id = \(bind: workspaceId) AND profile_id IN (\(binds: ids))").run()
             }

@@ -97,6 +97,11 @@ extension Store {
             try await session.sql.raw("UPDATE \(unsafeRaw: session.dialect.events(.byProfile)) SET profile_id = \(bind: into) WHERE workspace_id = \(bind: ws) AND profile_id = \(bind: merge.from)").run()
             try await session.sql.raw("UPDATE profiles SET merged_into = \(bind: into), updated_at = \(bind: now) WHERE id = \(bind: merge.from)").run()
             try await session.sql.raw("UPDATE profiles SET merged_into = \(bind: into) WHERE workspace_id = \(bind: ws) AND merged_into = \(bind: merge.from)").run()
+            // The survivor's memberships and stage are re-evaluated; the merged-away profile keeps none of its own.
+            try await removeMemberships(session, workspaceId: ws, profileIds: [merge.from])
+            for table in ["segment_rechecks", "stage_history"] {
+                try await session.sql.raw("DELETE FROM \(unsafeRaw: table) WHERE workspace_id = \(bind: ws) AND profile_id = \(bind: merge.from)").run()
+            }
             try await session.sql.raw("""
                 INSERT INTO profile_merges (workspace_id, from_profile, into_profile, event_id, reason, merged_at)
                 VALUES (\(bind: ws), \(bind: merge.from), \(bind: into), \(bind: merge.eventId), \(bind: merge.reason), \(bind: now))

@@ -30,9 +30,14 @@ extension Store {
         let now = self.now
         try await database.write { session in
             try await Self.checkAndLockCursor(session, workspaceId: workspaceId, expected: -1, now: now, bumpOnly: true)
+            try await session.sql.raw("UPDATE segments SET member_count = 0 WHERE workspace_id = \(bind: workspaceId)").run()
             for table in ["identities", "profile_merges", "identity_conflicts", "profiles"] + Self.profileOwnedTables {
                 try await session.sql.raw("DELETE FROM \(unsafeRaw: table) WHERE workspace_id = \(bind: workspaceId)").run()
             }
+            // Ciclo's own events about the old profiles go; rebuilding derives them again.
+            try await session.sql.raw("""
+                DELETE FROM events WHERE workspace_id = \(bind: workspaceId) AND source_id IS NULL AND message_id LIKE 'ciclo:%'
+                """).run()
             try await session.sql.raw("""
                 UPDATE \(unsafeRaw: session.dialect.events(.byProfile)) SET profile_id = NULL WHERE workspace_id = \(bind: workspaceId) AND profile_id IS NOT NULL
                 """).run()

@@ -51,8 +51,15 @@ extension Store {
                 """).all() {
                 counts[try count.decode(column: "type", as: String.self)] = try count.decode(column: "n", as: Int.self)
             }
+            let segments = try await Self.memberships(session, workspaceId: workspaceId, profileIds: [live])[live] ?? []
+            let stages = try await session.sql.raw("""
+                SELECT stage, entered_at, exited_at FROM stage_history WHERE workspace_id = \(bind: workspaceId)
+                AND profile_id = \(bind: live) ORDER BY entered_at DESC, id DESC LIMIT 50
+                """).all().map { (stage: try $0.decode(column: "stage", as: String.self),
+                                   enteredAt: try $0.decode(column: "entered_at", as: Int64.self),
+                                   exitedAt: try $0.decode(column: "exited_at", as: Int64?.self)) }
             return ProfileDetail(profile: profile, identifiers: identifiers, merges: merges, conflicts: conflicts,
-                                 eventCounts: counts, requestedId: id)
+                                 eventCounts: counts, requestedId: id, segments: segments.sorted(), stageHistory: stages)
         }
     }
 

@@ -1,0 +1,67 @@
+import CicloCore
+import CicloStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The background work behind live audiences: re-checks people whose time windows lapse, a periodic full
+/// recompute that reconciles everything set-based, and the daily RFM scoring.
+public actor AudienceService: Service {
+    let store: Store
+    let live: LiveAudience
+    let clock: any CicloClock
+    let logger: Logger
+    let tick: Duration
+    let sweepEvery: TimeInterval
+    let rfmEvery: TimeInterval
+    private let holder = UUID().uuidString
+    private var lastSweep: [Int64: Date] = [:]
+    private var lastRFM: [Int64: Date] = [:]
+
+    /// Creates the service.
+    public init(store: Store, clock: any CicloClock = SystemClock(), logger: Logger = Logger(label: "ciclo.audience"),
+                tick: Duration = .seconds(2), sweepEvery: TimeInterval = 900, rfmEvery: TimeInterval = 86_400) {
+        self.store = store
+        self.live = LiveAudience(store: store, clock: clock)
+        self.clock = clock
+        self.logger = logger
+        self.tick = tick
+        self.sweepEvery = sweepEvery
+        self.rfmEvery = rfmEvery
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.round()
+                try? await Task.sleep(for: self.tick)
+            }
+        }
+    }
+
+    /// One pass over every workspace this process holds the lease for.
+    func round() async {
+        do {
+            for workspace in try await store.workspaces() {
+                guard try await store.acquireLease("audience:\(workspace.id)", holder: holder, seconds: 60) else { continue }
+                while try await live.recheckDue(workspaceId: workspace.id) > 0, !Task.isCancelled {}
+                let now = clock.now()
+                if now.timeIntervalSince(lastRFM[workspace.id] ?? .distantPast) >= rfmEvery {
+                    lastRFM[workspace.id] = now
+                    let report = try await store.runRFM(workspaceId: workspace.id)
+                    logger.info("RFM scored", metadata: ["workspace": "\(workspace.name)", "customers": "\(report.customers)"])
+                    lastSweep[workspace.id] = .distantPast  // scores changed: reconcile everything that reads them
+                }
+                if now.timeIntervalSince(lastSweep[workspace.id] ?? .distantPast) >= sweepEvery {
+                    lastSweep[workspace.id] = now
+                    try await store.installReadyMadeSegments(workspaceId: workspace.id)
+                    let report = try await store.recomputeAudience(workspaceId: workspace.id)
+                    logger.info("audience reconciled", metadata: ["workspace": "\(workspace.name)", "seconds": "\(report.seconds)"])
+                }
+            }
+        } catch is CancellationError {
+        } catch {
+            logger.error("audience maintenance failed; retrying", metadata: ["error": "\(error)"])
+        }
+    }
+}

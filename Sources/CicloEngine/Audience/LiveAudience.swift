@@ -1,0 +1,53 @@
+import CicloCore
+import CicloStore
+import Foundation
+import Logging
+
+/// Keeps segments, lifecycle stages and personas live: re-evaluates the people a profile batch touched, in the
+/// batch's own transaction, so memberships never lag behind the profiles they are computed from.
+public struct LiveAudience: Sendable {
+    let store: Store
+    let clock: any CicloClock
+
+    /// Creates the live evaluator.
+    public init(store: Store, clock: any CicloClock = SystemClock()) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// The hook to give the profile processor.
+    public var hook: ProfileProcessor.BatchHook {
+        { result, session in try await self.apply(result, session) }
+    }
+
+    func apply(_ result: ProfileBatchResult, _ session: DatabaseSession) async throws {
+        guard !result.profiles.isEmpty else { return }
+        let (plan, ids) = try await store.audiencePlan(workspaceId: result.workspaceId)
+        // A change dates from the latest event that caused it (so a backfill keeps its own history), never the future.
+        var times: [Int64: Int64] = [:]
+        for event in result.events where !event.isDerived {
+            guard let profile = event.profileId else { continue }
+            times[profile] = max(times[profile] ?? Int64.min, event.timestamp.epochMilliseconds)
+        }
+        try await Store.updateStandings(in: session, workspaceId: result.workspaceId,
+                                        profiles: result.profiles.values.sorted { $0.id < $1.id }, plan: plan, segmentIds: ids,
+                                        now: clock.now().epochMilliseconds, changeTimes: times)
+    }
+
+    /// Re-evaluates people whose conditions may have changed with the passage of time (a window lapsing);
+    /// returns how many were re-checked.
+    @discardableResult
+    public func recheckDue(workspaceId: Int64, limit: Int = 2_000) async throws -> Int {
+        let now = clock.now().epochMilliseconds
+        let (plan, ids) = try await store.audiencePlan(workspaceId: workspaceId)
+        return try await store.database.write { session in
+            let due = try await Store.dueRechecks(in: session, workspaceId: workspaceId, now: now, limit: limit)
+            guard !due.isEmpty else { return 0 }
+            let profiles = try await Store.profiles(in: session, ids: due)
+            try await Store.clearRechecks(in: session, workspaceId: workspaceId, profileIds: due)
+            try await Store.updateStandings(in: session, workspaceId: workspaceId, profiles: profiles, plan: plan,
+                                            segmentIds: ids, now: now)
+            return due.count
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import CicloCore
+import Foundation
+import SQLKit
+
+/// The metrics of each lifecycle stage over a period.
+public struct StageMetrics: Sendable, Codable {
+    /// One stage's figures.
+    public struct Stage: Sendable, Codable {
+        public var key: String
+        public var name: String
+        /// People in the stage now.
+        public var people: Int
+        /// People in the stage at the end of the period.
+        public var peopleAtEnd: Int
+        /// Entries during the period.
+        public var entries: Int
+        /// Of those entries, how many reached a later stage within the window.
+        public var convertedToLater: Int
+        /// `convertedToLater / entries`, when there were entries.
+        public var conversionRate: Double?
+        /// Median and 90th percentile of completed stays that ended in the period, in days.
+        public var medianDaysInStage: Double?
+        public var p90DaysInStage: Double?
+        /// Order revenue in the period from people while they were in this stage.
+        public var revenue: Double
+        /// Entries per calendar period.
+        public var entriesOverTime: [Int]
+    }
+
+    public var model: String
+    public var from: String
+    public var to: String
+    public var interval: CalendarInterval
+    public var periods: [CalendarBucket]
+    public var stages: [Stage]
+    /// Moves between stages that happened in the period: from → to → count.
+    public var transitions: [String: [String: Int]]
+}
+
+extension Store {
+    /// Stage metrics over `[from, to)` with conversions counted within `window`.
+    public func stageMetrics(workspaceId: Int64, from: Date, to: Date, window: TimeSpan, interval: CalendarInterval,
+                             timeZone: TimeZone) async throws -> StageMetrics {
+        let model = try await lifecycleModel(workspaceId: workspaceId)
+        let f = from.epochMilliseconds, t = to.epochMilliseconds
+        let periods = CalendarBucket.periods(from: from, to: to, interval: interval, timeZone: timeZone, limit: 400)
+        return try await database.read { session in
+            let sql = session.sql
+            var now: [String: Int] = [:], atEnd: [String: Int] = [:], entries: [String: Int] = [:], revenue: [String: Double] = [:]
+            for row in try await sql.raw("""
+                SELECT stage, COUNT(*) AS n FROM profiles WHERE workspace_id = \(bind: workspaceId) AND merged_into IS NULL
+                AND stage IS NOT NULL GROUP BY stage
+                """).all() { now[try row.decode(column: "stage", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+            for row in try await sql.raw("""
+                SELECT stage, COUNT(DISTINCT profile_id) AS n FROM stage_history WHERE workspace_id = \(bind: workspaceId)
+                AND entered_at < \(bind: t) AND (exited_at IS NULL OR exited_at >= \(bind: t)) GROUP BY stage
+                """).all() { atEnd[try row.decode(column: "stage", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+            for row in try await sql.raw("""
+                SELECT stage, COUNT(*) AS n FROM stage_history WHERE workspace_id = \(bind: workspaceId)
+                AND entered_at >= \(bind: f) AND entered_at < \(bind: t) GROUP BY stage
+                """).all() { entries[try row.decode(column: "stage", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+            let amount = session.dialect == .sqlite
+                ? "CASE WHEN json_type(e.properties, '$.revenue') IN ('integer','real') THEN json_extract(e.properties, '$.revenue') ELSE 0 END"
+                : "CASE WHEN jsonb_typeof(e.properties->'revenue') = 'number' THEN (e.properties->>'revenue')::double precision ELSE 0 END"
+            for row in try await sql.raw("""
+                SELECT h.stage, SUM(\(unsafeRaw: amount)) AS revenue FROM \(unsafeRaw: session.dialect.events(.byName, as: "e"))
+                JOIN stage_history h ON h.workspace_id = e.workspace_id AND h.profile_id = e.profile_id
+                AND e.timestamp >= h.entered_at AND (h.exited_at IS NULL OR e.timestamp < h.exited_at)
+                WHERE e.workspace_id = \(bind: workspaceId) AND e.event = 'Order Completed'
+                AND e.timestamp >= \(bind: f) AND e.timestamp < \(bind: t) GROUP BY h.stage
+                """).all() { revenue[try row.decode(column: "stage", as: String.self)] = try row.decode(column: "revenue", as: Double?.self) ?? 0 }
+            var transitions: [String: [String: Int]] = [:]
+            for row in try await sql.raw("""
+                SELECT stage, next_stage, COUNT(*) AS n FROM stage_history WHERE workspace_id = \(bind: workspaceId)
+                AND exited_at >= \(bind: f) AND exited_at < \(bind: t) AND next_stage IS NOT NULL GROUP BY stage, next_stage
+                """).all() {
+                transitions[try row.decode(column: "stage", as: String.self), default: [:]][try row.decode(column: "next_stage", as: String.self)] =
+                    try row.decode(column: "n", as: Int.self)
+            }
+            var stages: [StageMetrics.Stage] = []
+            for (index, stage) in model.stages.enumerated() {
+                let later = model.stages.dropFirst(index + 1).map(\.key)
+                var converted = 0
+                if !later.isEmpty {
+                    converted = try await sql.raw("""
+                        SELECT COUNT(*) AS n FROM stage_history h WHERE h.workspace_id = \(bind: workspaceId) AND h.stage = \(bind: stage.key)
+                        AND h.entered_at >= \(bind: f) AND h.entered_at < \(bind: t) AND EXISTS (
+                            SELECT 1 FROM stage_history n WHERE n.workspace_id = h.workspace_id AND n.profile_id = h.profile_id
+                            AND n.stage IN (\(binds: later)) AND n.entered_at >= h.entered_at AND n.entered_at <= h.entered_at + \(bind: window.milliseconds))
+                        """).first()?.decode(column: "n", as: Int.self) ?? 0
+                }
+                let (median, p90) = try await Self.stayPercentiles(sql, workspaceId: workspaceId, stage: stage.key, from: f, to: t)
+                let over = try await Self.entriesOverTime(sql, workspaceId: workspaceId, stage: stage.key, periods: periods)
+                let entered = entries[stage.key] ?? 0
+                stages.append(StageMetrics.Stage(
+                    key: stage.key, name: stage.name, people: now[stage.key] ?? 0, peopleAtEnd: atEnd[stage.key] ?? 0,
+                    entries: entered, convertedToLater: converted, conversionRate: entered > 0 ? Double(converted) / Double(entered) : nil,
+                    medianDaysInStage: median, p90DaysInStage: p90, revenue: revenue[stage.key] ?? 0, entriesOverTime: over))
+            }
+            return StageMetrics(model: model.key, from: ISO8601.format(from), to: ISO8601.format(to), interval: interval,
+                                periods: periods, stages: stages, transitions: transitions)
+        }
+    }
+
+    static func stayPercentiles(_ sql: any SQLDatabase, workspaceId: Int64, stage: String, from: Int64, to: Int64) async throws -> (Double?, Double?) {
+        let n = try await sql.raw("""
+            SELECT COUNT(*) AS n FROM stage_history WHERE workspace_id = \(bind: workspaceId) AND stage = \(bind: stage)
+            AND exited_at >= \(bind: from) AND exited_at < \(bind: to)
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        guard n > 0 else { return (nil, nil) }
+        func at(_ p: Double) async throws -> Double? {
+            let offset = max(0, Int((p * Double(n)).rounded(.up)) - 1)
+            let row = try await sql.raw("""
+                SELECT exited_at - entered_at AS d FROM stage_history WHERE workspace_id = \(bind: workspaceId) AND stage = \(bind: stage)
+                AND exited_at >= \(bind: from) AND exited_at < \(bind: to) ORDER BY d LIMIT 1 OFFSET \(bind: offset)
+                """).first()
+            return try row.map { Double(try $0.decode(column: "d", as: Int64.self)) / 86_400_000 }
+        }
+        return (try await at(0.5), try await at(0.9))
+    }
+
+    static func entriesOverTime(_ sql: any SQLDatabase, workspaceId: Int64, stage: String, periods: [CalendarBucket]) async throws -> [Int] {
+        guard !periods.isEmpty else { return [] }
+        var counts = [Int](repeating: 0, count: periods.count)
+        var values: SQLQueryString = "WITH b(i, s, e) AS (VALUES "
+        for (i, p) in periods.enumerated() {
+            if i > 0 { values += ", " }
+            values += "(\(literal: i), \(literal: Int(p.start)), \(literal: Int(p.end)))"
+        }
+        values += ") SELECT b.i AS i, COUNT(h.id) AS n FROM b JOIN stage_history h ON h.entered_at >= b.s AND h.entered_at < b.e"
+        values += " WHERE h.workspace_id = \(bind: workspaceId) AND h.stage = \(bind: stage) GROUP BY b.i"
+        for row in try await sql.raw(values).all() {
+            counts[try row.decode(column: "i", as: Int.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return counts
+    }
+
+    /// People per persona and stage.
+    public func personaStageCounts(workspaceId: Int64) async throws -> [String: [String: Int]] {
+        try await database.read { session in
+            var result: [String: [String: Int]] = [:]
+            for row in try await session.sql.raw("""
+                SELECT COALESCE(persona, '') AS persona, COALESCE(stage, '') AS stage, COUNT(*) AS n FROM profiles
+                WHERE workspace_id = \(bind: workspaceId) AND merged_into IS NULL GROUP BY persona, stage
+                """).all() {
+                result[try row.decode(column: "persona", as: String.self), default: [:]][try row.decode(column: "stage", as: String.self)] =
+                    try row.decode(column: "n", as: Int.self)
+            }
+            return result
+        }
+    }
+}
