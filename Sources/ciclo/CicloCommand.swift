@@ -10,7 +10,8 @@ struct CicloCommand: AsyncParsableCommand {
         abstract: "Ciclo: self-hosted lifecycle marketing.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, WorkspaceCommand.self, SourceCommand.self, TokenCommand.self,
-            DemoCommand.self, ImportCommand.self, ExportCommand.self, ProfilesCommand.self, BenchCommand.self,
+            DemoCommand.self, ImportCommand.self, ExportCommand.self, ProfilesCommand.self, SegmentsCommand.self,
+            RFMCommand.self, LifecycleCommand.self, BenchCommand.self,
         ])
 
     /// Runs the command, printing failures as one line on standard error with a non-zero exit.

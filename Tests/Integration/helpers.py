@@ -2,8 +2,13 @@
 import requests
 
 
-def all_events(server, **filters):
-    """Every event of the server's workspace through the admin API, newest first."""
+def is_derived(event):
+    """Ciclo's own events (segment entries, stage changes, ...) rather than ones a client sent."""
+    return event.get("context", {}).get("library", {}).get("name") == "ciclo"
+
+
+def all_events(server, include_derived=False, **filters):
+    """Every event of the server's workspace through the admin API, newest first (client-sent only by default)."""
     events, after = [], None
     while True:
         params = dict(filters, limit=1000)
@@ -13,7 +18,7 @@ def all_events(server, **filters):
         events += page["events"]
         after = page.get("next")
         if not after:
-            return events
+            return [e for e in events if include_derived or not is_derived(e)]
 
 
 def post_batch(server, messages, **extra):

@@ -4,5 +4,5 @@ import ArgumentParser
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run benchmarks and print their figures.",
-        subcommands: [AllBenchmarks.self, DemoBenchmark.self, IngestBenchmark.self, ProfilesBenchmark.self])
+        subcommands: [AllBenchmarks.self, DemoBenchmark.self, IngestBenchmark.self, ProfilesBenchmark.self, SegmentsBenchmark.self])
 }

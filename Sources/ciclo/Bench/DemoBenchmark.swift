@@ -52,6 +52,7 @@ struct AllBenchmarks: AsyncParsableCommand {
         commands.append(try DemoBenchmark.parse(flags))
         commands.append(try IngestBenchmark.parse(flags))
         commands.append(try ProfilesBenchmark.parse(flags))
+        commands.append(try SegmentsBenchmark.parse(flags))
         for var command in commands { try await command.run() }
     }
 }

@@ -1,0 +1,83 @@
+import ArgumentParser
+import CicloCore
+import CicloEngine
+import CicloStore
+import Foundation
+import Synchronization
+
+/// `ciclo bench segments`: each ready-made segment computed from scratch on demo data, and the latency live
+/// evaluation adds per event with 50 active segments and a lifecycle model.
+struct SegmentsBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "segments", abstract: "Segment computation and live evaluation.")
+
+    @Option(help: "Engine: omit for a temporary SQLite file, or a postgres:// server URL.") var database: String?
+    @Option(help: "Demo visitors to load first.") var profiles = 100_000
+    @Option(help: "New visitors streamed through live evaluation.") var liveVisitors = 2_000
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        var report = BenchReport(benchmark: "segments", engine: BenchDatabases.engine(database),
+                                 parameters: ["profiles": "\(profiles)", "liveVisitors": "\(liveVisitors)"])
+        let url = try await BenchDatabases.fresh(base: database, label: "segments")
+        let store = try await Store.open(url, logger: CommandLogging.quiet)
+        _ = try await store.createWorkspace(named: "bench")
+        let workspace = try await store.workspace(named: "bench")
+        let events = try await DemoLoader(store: store, shop: DemoShop(.init(profiles: profiles, seed: 1, workspaceId: workspace.id))).load()
+        try await ProfileProcessor(store: store, logger: CommandLogging.quiet).catchUp(workspaceId: workspace.id)
+        _ = try await store.runRFM(workspaceId: workspace.id)
+        report.add("events", Double(events), "events")
+
+        for segment in SegmentDefinition.readyMade {
+            let started = ContinuousClock.now
+            let members = try await store.matchingProfileIds(workspaceId: workspace.id, condition: segment.condition)
+            report.add("\(segment.key) (\(members.count) members)", (ContinuousClock.now - started).seconds * 1000, "ms")
+        }
+        for i in 0..<(50 - SegmentDefinition.readyMade.count) {
+            try await store.saveSegment(workspaceId: workspace.id, Self.extraSegment(i), create: true)
+        }
+        let full = try await store.recomputeAudience(workspaceId: workspace.id)
+        report.add("full reconcile (50 segments, stages)", full.seconds, "s")
+
+        // Live: new visitors stream in small batches; the hook's time per batch is what live evaluation adds.
+        let timings = Mutex<[Double]>([])
+        let live = LiveAudience(store: store).hook
+        let timed: ProfileProcessor.BatchHook = { result, session in
+            guard !result.profiles.isEmpty else { return }  // batches of Ciclo's own events evaluate nobody
+            let started = ContinuousClock.now
+            try await live(result, session)
+            let perEvent = (ContinuousClock.now - started).seconds * 1000 / Double(max(1, result.events.count))
+            timings.withLock { $0.append(perEvent) }
+        }
+        let processor = ProfileProcessor(store: store, logger: CommandLogging.quiet, batchSize: 200, hooks: [timed])
+        let stream = DemoShop(.init(profiles: liveVisitors, seed: 99, workspaceId: workspace.id))
+        for chunk in stride(from: 0, to: liveVisitors, by: 100) {
+            try await store.appendEvents(stream.events(forVisitors: chunk..<min(chunk + 100, liveVisitors)).map {
+                var e = $0
+                e.messageId = "live-" + e.messageId
+                return e
+            })
+            try await processor.catchUp(workspaceId: workspace.id)
+        }
+        var recorder = LatencyRecorder()
+        for ms in timings.withLock({ $0 }) { recorder.record(.nanoseconds(Int64(ms * 1_000_000))) }
+        report.add("live evaluation per event p50", recorder.percentile(50), "ms")
+        report.add("live evaluation per event p99", recorder.percentile(99), "ms")
+        report.add("peak memory", peakMemoryMB(), "MB")
+        await store.close()
+        report.print(json: json)
+    }
+
+    /// Varied extra segments so 50 are active: traits, attributes, behaviour with windows and filters.
+    static func extraSegment(_ i: Int) -> SegmentDefinition {
+        let conditions: [Condition] = [
+            .attribute(.totalRevenue, ValueTest(.gte, .int(Int64(50 * (i + 1))))),
+            .event(EventCondition(EventMatch(name: "Product Viewed"), window: .last(.days(Double(7 + i))), measure: .count(.atLeast, 3))),
+            .all([.attribute(.country, ValueTest(.equals, .string(["US", "IT", "DE", "GB"][i % 4]))), .attribute(.orderCount, ValueTest(.gte, 1))]),
+            .event(EventCondition(EventMatch(name: "Order Completed", filters: [("revenue", ValueTest(.gt, .int(Int64(20 * i))))]),
+                                  window: .last(.days(90)))),
+            .trait("city", ValueTest(.equals, .string(["Rome", "London", "Tokyo", "Berlin"][i % 4]))),
+            .any([.event(EventCondition(EventMatch(name: "Email Opened"), window: .last(.days(Double(14 + i))))), .stage("fulfil", forAtLeast: nil)]),
+        ]
+        return SegmentDefinition(key: "bench-\(i)", name: "Bench \(i)", condition: conditions[i % conditions.count])
+    }
+}
