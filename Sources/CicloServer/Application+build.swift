@@ -35,5 +35,6 @@ public func buildRouter(_ environment: ServerEnvironment) -> Router<CicloRequest
     AdminProfileRoutes(environment: environment).register(on: admin)
     AdminSegmentRoutes(environment: environment).register(on: admin)
     AdminLifecycleRoutes(environment: environment).register(on: admin)
+    AdminJourneyRoutes(environment: environment).register(on: admin)
     return router
 }

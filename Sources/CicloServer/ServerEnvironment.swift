@@ -14,10 +14,12 @@ public struct ServerEnvironment: Sendable {
     public var profiles: ProfileProcessor
     /// Re-checks, reconciles and scores audiences in the background.
     public var audience: AudienceService
+    /// Runs journeys' due enrolments.
+    public var journeys: JourneyScheduler
     /// Recent write-key and admin-token look-ups.
     public var credentials: CredentialCache
     /// The long-running services behind the HTTP surface, in start order.
-    public var services: [any Service] { backgroundAudience ? [ingest, profiles, audience] : [ingest, profiles] }
+    public var services: [any Service] { backgroundAudience ? [ingest, profiles, audience, journeys] : [ingest, profiles] }
     /// Whether re-checks, reconciliation and RFM run on their own (tests drive them by hand).
     public var backgroundAudience: Bool
 
@@ -32,9 +34,11 @@ public struct ServerEnvironment: Sendable {
         self.backgroundAudience = backgroundAudience
         self.store = store
         let profiles = ProfileProcessor(store: store, clock: clock, logger: logger,
-                                        hooks: [LiveAudience(store: store, clock: clock).hook])
+                                        hooks: [LiveAudience(store: store, clock: clock).hook,
+                                                JourneyTriggers(store: store, clock: clock).hook])
         self.profiles = profiles
         self.audience = AudienceService(store: store, clock: clock, logger: logger)
+        self.journeys = JourneyScheduler(store: store, clock: clock, logger: logger)
         self.ingest = IngestWriter(store: store, configuration: ingestConfiguration, logger: logger,
                                    afterCommit: { profiles.nudge() })
         self.credentials = CredentialCache(store: store)

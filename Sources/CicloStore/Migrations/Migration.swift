@@ -22,6 +22,7 @@ extension Migration {
         .ingestDeadLetters,
         .profiles,
         .lifecycle,
+        .journeys,
     ]
 
     /// The schema version this build writes.

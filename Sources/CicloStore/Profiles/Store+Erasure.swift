@@ -12,7 +12,10 @@ public struct ErasureReport: Sendable, Codable, Equatable {
 
 extension Store {
     /// Tables that hold rows about a profile by `profile_id`; later features add theirs so erasure reaches them too.
-    static let profileOwnedTables = ["identity_conflicts", "segment_members", "segment_rechecks", "stage_history"]
+    static let profileOwnedTables = [
+        "identity_conflicts", "segment_members", "segment_rechecks", "stage_history", "enrolments", "journey_transitions",
+        "journey_conversions", "outbox",
+    ]
 
     /// Forgets a person (GDPR right to be forgotten): the profile and everyone merged into it, their identifiers and
     /// events, including events not yet processed that carry their identifiers. With `suppress`, the identifiers go to

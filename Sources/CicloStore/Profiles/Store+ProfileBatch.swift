@@ -99,6 +99,7 @@ extension Store {
             try await session.sql.raw("UPDATE profiles SET merged_into = \(bind: into) WHERE workspace_id = \(bind: ws) AND merged_into = \(bind: merge.from)").run()
             // The survivor's memberships and stage are re-evaluated; the merged-away profile keeps none of its own.
             try await removeMemberships(session, workspaceId: ws, profileIds: [merge.from])
+            try await moveEnrolments(session, workspaceId: ws, from: merge.from, into: into, now: now)
             for table in ["segment_rechecks", "stage_history"] {
                 try await session.sql.raw("DELETE FROM \(unsafeRaw: table) WHERE workspace_id = \(bind: ws) AND profile_id = \(bind: merge.from)").run()
             }
@@ -147,6 +148,28 @@ extension Store {
             try await session.sql.raw("""
                 UPDATE suppressed_identifiers SET dropped_events = dropped_events + \(bind: hits.count)
                 WHERE workspace_id = \(bind: workspaceId) AND kind = \(bind: identifier.kind.rawValue) AND value = \(bind: identifier.value)
+                """).run()
+        }
+    }
+}
+
+extension Store {
+    /// Enrolments follow a merge: where both people were in the same journey, the one further along carries on and
+    /// the other exits, so the survivor is never enrolled twice; the rest of the history moves to the survivor.
+    static func moveEnrolments(_ session: DatabaseSession, workspaceId: Int64, from loser: Int64, into survivor: Int64, now: Int64) async throws {
+        try await session.sql.raw("""
+            UPDATE enrolments SET state = 'exited', wake_at = NULL, finished_at = \(bind: now), updated_at = \(bind: now)
+            WHERE id IN (SELECT l.id FROM enrolments l JOIN enrolments s ON s.journey_id = l.journey_id AND s.profile_id = \(bind: survivor)
+                         AND s.state = 'active' WHERE l.profile_id = \(bind: loser) AND l.state = 'active' AND l.steps_run <= s.steps_run)
+            """).run()
+        try await session.sql.raw("""
+            UPDATE enrolments SET state = 'exited', wake_at = NULL, finished_at = \(bind: now), updated_at = \(bind: now)
+            WHERE id IN (SELECT s.id FROM enrolments s JOIN enrolments l ON l.journey_id = s.journey_id AND l.profile_id = \(bind: loser)
+                         AND l.state = 'active' WHERE s.profile_id = \(bind: survivor) AND s.state = 'active' AND s.steps_run < l.steps_run)
+            """).run()
+        for table in ["enrolments", "journey_transitions", "journey_conversions", "outbox"] {
+            try await session.sql.raw("""
+                UPDATE \(unsafeRaw: table) SET profile_id = \(bind: survivor) WHERE workspace_id = \(bind: workspaceId) AND profile_id = \(bind: loser)
                 """).run()
         }
     }

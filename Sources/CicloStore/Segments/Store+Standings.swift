@@ -27,7 +27,7 @@ extension Store {
     }
 
     /// Segment keys each profile is in now.
-    static func memberships(_ session: DatabaseSession, workspaceId: Int64, profileIds: [Int64]) async throws -> [Int64: Set<String>] {
+    public static func memberships(_ session: DatabaseSession, workspaceId: Int64, profileIds: [Int64]) async throws -> [Int64: Set<String>] {
         var result: [Int64: Set<String>] = [:]
         for chunk in profileIds.chunked(into: 1_000) {
             for row in try await session.sql.raw("""
@@ -41,7 +41,7 @@ extension Store {
     }
 
     /// The events with the given names of each profile, in time order.
-    static func relevantHistory(_ session: DatabaseSession, workspaceId: Int64, profileIds: [Int64], names: Set<String>) async throws -> [Int64: [Event]] {
+    public static func relevantHistory(_ session: DatabaseSession, workspaceId: Int64, profileIds: [Int64], names: Set<String>) async throws -> [Int64: [Event]] {
         guard !names.isEmpty else { return [:] }
         var result: [Int64: [Event]] = [:]
         for chunk in profileIds.chunked(into: 500) {

@@ -4,5 +4,6 @@ import ArgumentParser
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run benchmarks and print their figures.",
-        subcommands: [AllBenchmarks.self, DemoBenchmark.self, IngestBenchmark.self, ProfilesBenchmark.self, SegmentsBenchmark.self])
+        subcommands: [AllBenchmarks.self, DemoBenchmark.self, IngestBenchmark.self, ProfilesBenchmark.self, SegmentsBenchmark.self,
+                      JourneysBenchmark.self])
 }

@@ -53,6 +53,7 @@ struct AllBenchmarks: AsyncParsableCommand {
         commands.append(try IngestBenchmark.parse(flags))
         commands.append(try ProfilesBenchmark.parse(flags))
         commands.append(try SegmentsBenchmark.parse(flags))
+        commands.append(try JourneysBenchmark.parse(flags))
         for var command in commands { try await command.run() }
     }
 }
