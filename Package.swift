@@ -106,7 +106,11 @@ let package = Package(
         ),
         .testTarget(name: "CicloCoreTests", dependencies: ["CicloCore"], swiftSettings: strict),
         .testTarget(name: "CicloStoreTests", dependencies: ["CicloStore", "CicloTesting"], swiftSettings: strict),
-        .testTarget(name: "CicloEngineTests", dependencies: ["CicloEngine", "CicloTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "CicloEngineTests",
+            dependencies: ["CicloEngine", "CicloTesting", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "CicloServerTests",
             dependencies: [

@@ -29,6 +29,11 @@ public func buildRouter(_ environment: ServerEnvironment) -> Router<CicloRequest
     }
     OperationsRoutes(store: environment.store).register(on: router)
     TrackingRoutes(environment: environment).register(on: router)
+    PersonalizeRoutes(environment: environment).register(on: router)
+    TrackingLinkRoutes(environment: environment).register(on: router)
+    PreferenceRoutes(environment: environment).register(on: router)
+    ProviderCallbackRoutes(environment: environment, twilio: environment.channels.twilio, publicURL: environment.channels.publicURL)
+        .register(on: router)
     let admin = router.group("api/v1").add(middleware: AdminAuthMiddleware(credentials: environment.credentials))
     AdminWorkspaceRoutes(environment: environment).register(on: admin)
     AdminEventRoutes(environment: environment).register(on: admin)
@@ -36,5 +41,6 @@ public func buildRouter(_ environment: ServerEnvironment) -> Router<CicloRequest
     AdminSegmentRoutes(environment: environment).register(on: admin)
     AdminLifecycleRoutes(environment: environment).register(on: admin)
     AdminJourneyRoutes(environment: environment).register(on: admin)
+    AdminMessageRoutes(environment: environment).register(on: admin)
     return router
 }

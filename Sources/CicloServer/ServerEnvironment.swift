@@ -16,10 +16,14 @@ public struct ServerEnvironment: Sendable {
     public var audience: AudienceService
     /// Runs journeys' due enrolments.
     public var journeys: JourneyScheduler
+    /// How messages reach people.
+    public var channels: ChannelSettings
+    /// Sends what the outbox holds.
+    public var delivery: DeliveryService
     /// Recent write-key and admin-token look-ups.
     public var credentials: CredentialCache
     /// The long-running services behind the HTTP surface, in start order.
-    public var services: [any Service] { backgroundAudience ? [ingest, profiles, audience, journeys] : [ingest, profiles] }
+    public var services: [any Service] { backgroundAudience ? [ingest, profiles, audience, journeys, delivery] : [ingest, profiles] }
     /// Whether re-checks, reconciliation and RFM run on their own (tests drive them by hand).
     public var backgroundAudience: Bool
 
@@ -30,12 +34,15 @@ public struct ServerEnvironment: Sendable {
 
     /// Assembles an environment; `buildApplication` runs its services.
     public init(store: Store, ingestConfiguration: IngestWriter.Configuration = .init(), clock: any CicloClock = SystemClock(),
-                logger: Logger = Logger(label: "ciclo"), backgroundAudience: Bool = true) {
+                logger: Logger = Logger(label: "ciclo"), backgroundAudience: Bool = true,
+                channels: ChannelSettings = ChannelSettings(publicURL: "http://localhost:8080")) {
+        self.channels = channels
+        self.delivery = DeliveryService(store: store, settings: channels, clock: clock, logger: logger)
         self.backgroundAudience = backgroundAudience
         self.store = store
         let profiles = ProfileProcessor(store: store, clock: clock, logger: logger,
                                         hooks: [LiveAudience(store: store, clock: clock).hook,
-                                                JourneyTriggers(store: store, clock: clock).hook])
+                                                JourneyTriggers(store: store, clock: clock).hook, ConsentEvents().hook])
         self.profiles = profiles
         self.audience = AudienceService(store: store, clock: clock, logger: logger)
         self.journeys = JourneyScheduler(store: store, clock: clock, logger: logger)

@@ -33,7 +33,9 @@ extension Store {
                 VALUES (\(bind: workspaceId), 'initial', \(bind: SecretToken.hash(adminToken)), \(bind: now))
                 """).run()
         }
-        try await installReadyMadeSegments(workspaceId: try await workspace(named: name).id)
+        let workspaceId = try await workspace(named: name).id
+        try await installReadyMadeSegments(workspaceId: workspaceId)
+        try await installReadyMadeTemplates(workspaceId: workspaceId)
         return WorkspaceCredentials(workspace: name, writeKey: writeKey, adminToken: adminToken)
     }
 

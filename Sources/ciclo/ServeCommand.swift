@@ -17,6 +17,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (env CICLO_PORT; default 8080; 0 picks a free port).") var port: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (env CICLO_LOG_LEVEL; default info).")
     var logLevel: String?
+    @Option(name: .customLong("public-url"), help: "Base URL people reach this server at, for links in messages (env CICLO_PUBLIC_URL).")
+    var publicURL: String?
     @Flag(help: "On an empty workspace `default`, first fill it with a demo shop (3,000 visitors over a year).")
     var demo = false
 
@@ -40,8 +42,11 @@ struct ServeCommand: AsyncParsableCommand {
         try await Self.ensureFirstWorkspace(store)
         if demo { try await Self.loadDemo(store) }
 
+        var env = environment
+        if let publicURL { env["CICLO_PUBLIC_URL"] = publicURL }
+        let channels = try ChannelSettings.fromEnvironment(env, defaultPublicURL: "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)")
         let app = buildApplication(
-            environment: ServerEnvironment(store: store, logger: logger),
+            environment: ServerEnvironment(store: store, logger: logger, channels: channels),
             configuration: ServerConfiguration(host: host, port: port),
             onServerRunning: { port in
                 say("Ciclo is listening on http://\(host == "0.0.0.0" ? "localhost" : host):\(port) (database \(url))")

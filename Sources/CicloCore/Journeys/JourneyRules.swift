@@ -66,3 +66,10 @@ public enum StableHash {
         return Double(h >> 11) * 0x1.0p-53
     }
 }
+
+extension JourneyRules {
+    /// When the quiet hours covering `now` end in `zone`, or nil outside them.
+    public func quietUntil(now: Int64, zone: String) -> Int64? {
+        quietHours.flatMap { LocalTime.quietUntil($0, now: now, zone: zone) }
+    }
+}

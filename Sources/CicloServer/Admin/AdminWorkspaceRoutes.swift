@@ -1,4 +1,5 @@
 import CicloCore
+import CicloEngine
 import CicloStore
 import Hummingbird
 
@@ -10,6 +11,8 @@ struct AdminWorkspaceRoutes {
         var id: Int64
         var name: String
         var timeZone: String
+        /// What webhook receivers check `X-Ciclo-Signature` with.
+        var webhookSigningSecret: String
         var sources: [SourceView]
     }
 
@@ -26,6 +29,7 @@ struct AdminWorkspaceRoutes {
             let sources = try await environment.store.sources(workspaceId: workspace.id)
             return JSONResponse.make(WorkspaceView(
                 id: workspace.id, name: workspace.name, timeZone: workspace.timeZone,
+                webhookSigningSecret: WebhookSender.signingSecret(workspaceSecret: workspace.secret),
                 sources: sources.map { SourceView(id: $0.id, name: $0.name, writeKey: $0.writeKey, enabled: $0.enabled) }))
         }
     }

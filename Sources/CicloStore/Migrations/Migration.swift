@@ -23,6 +23,7 @@ extension Migration {
         .profiles,
         .lifecycle,
         .journeys,
+        .channels,
     ]
 
     /// The schema version this build writes.

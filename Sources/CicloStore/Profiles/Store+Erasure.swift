@@ -14,7 +14,7 @@ extension Store {
     /// Tables that hold rows about a profile by `profile_id`; later features add theirs so erasure reaches them too.
     static let profileOwnedTables = [
         "identity_conflicts", "segment_members", "segment_rechecks", "stage_history", "enrolments", "journey_transitions",
-        "journey_conversions", "outbox",
+        "journey_conversions", "outbox", "consents", "push_subscriptions", "onsite_messages",
     ]
 
     /// Forgets a person (GDPR right to be forgotten): the profile and everyone merged into it, their identifiers and

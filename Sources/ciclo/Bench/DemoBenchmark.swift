@@ -54,6 +54,7 @@ struct AllBenchmarks: AsyncParsableCommand {
         commands.append(try ProfilesBenchmark.parse(flags))
         commands.append(try SegmentsBenchmark.parse(flags))
         commands.append(try JourneysBenchmark.parse(flags))
+        commands.append(try EmailBenchmark.parse(json ? ["--json"] : []))
         for var command in commands { try await command.run() }
     }
 }
