@@ -20,7 +20,7 @@ public func buildApplication(
         logger: environment.logger)
 }
 
-/// The routes: operations endpoints, the tracking API and the admin API.
+/// The routes: operations endpoints, the tracking API, the admin API and the dashboard.
 public func buildRouter(_ environment: ServerEnvironment) -> Router<CicloRequestContext> {
     let router = Router(context: CicloRequestContext.self)
     router.addMiddleware {
@@ -42,5 +42,24 @@ public func buildRouter(_ environment: ServerEnvironment) -> Router<CicloRequest
     AdminLifecycleRoutes(environment: environment).register(on: admin)
     AdminJourneyRoutes(environment: environment).register(on: admin)
     AdminMessageRoutes(environment: environment).register(on: admin)
+    registerDashboard(on: router, environment)
     return router
+}
+
+/// The marketer's dashboard: sign-in on its own, every other page behind a session (and a CSRF check on posts).
+func registerDashboard(on router: Router<CicloRequestContext>, _ environment: ServerEnvironment) {
+    let store = environment.store
+    DashboardAssetRoutes().register(on: router)
+    let pages = router.group()
+        .add(middleware: DashboardSessionMiddleware(store: store))
+        .add(middleware: DashboardErrorMiddleware())
+    SignInRoutes(store: store, secureCookies: environment.channels.publicURL.hasPrefix("https://")).register(on: router, signedIn: pages)
+    OverviewPage(store: store, clock: environment.clock).register(on: pages)
+    LifecyclePage(store: store, clock: environment.clock).register(on: pages)
+    PeoplePages(store: store).register(on: pages)
+    SegmentPages(store: store).register(on: pages)
+    JourneyPages(store: store, clock: environment.clock).register(on: pages)
+    TemplatePages(store: store).register(on: pages)
+    MessagePages(store: store).register(on: pages)
+    SettingsPage(store: store, channels: environment.channels).register(on: pages)
 }

@@ -23,6 +23,19 @@ struct DatabaseOption: ParsableArguments {
     func openStore(logger: Logger = CommandLogging.quiet) async throws -> Store {
         try await Store.open(try url(), logger: logger)
     }
+
+    /// Opens the store, runs `body`, and closes the store whether or not `body` throws.
+    func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
+        let store = try await openStore()
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
 }
 
 /// Loggers for commands: quiet for one-shot commands, configurable for `serve`.

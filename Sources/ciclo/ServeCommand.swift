@@ -40,7 +40,10 @@ struct ServeCommand: AsyncParsableCommand {
         let url = try db.url()
         let store = try await Store.open(url, logger: logger)
         try await Self.ensureFirstWorkspace(store)
-        if demo { try await Self.loadDemo(store) }
+        if demo {
+            try await Self.loadDemo(store)
+            try await Self.ensureDemoUser(store)
+        }
 
         var env = environment
         if let publicURL { env["CICLO_PUBLIC_URL"] = publicURL }
@@ -49,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
             environment: ServerEnvironment(store: store, logger: logger, channels: channels),
             configuration: ServerConfiguration(host: host, port: port),
             onServerRunning: { port in
-                say("Ciclo is listening on http://\(host == "0.0.0.0" ? "localhost" : host):\(port) (database \(url))")
+                say("Ciclo is listening on http://\(host == "0.0.0.0" ? "localhost" : host):\(port) (database \(url)); the dashboard is at /")
             })
         do {
             try await app.runService()
@@ -70,6 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
                   Write key:   \(credentials.writeKey)
                   Admin token: \(credentials.adminToken)
                 These are shown once; keep the admin token safe.
+                For the dashboard, add a user: ciclo user create --workspace default --email you@example.com --role admin
                 """)
         } catch let error as CicloError where error.code == "workspace_exists" {
             // Another process sharing the database created it first.
@@ -83,6 +87,20 @@ struct ServeCommand: AsyncParsableCommand {
         let shop = DemoShop(.init(profiles: 3_000, days: 365, seed: 1, workspaceId: workspace.id))
         let written = try await DemoLoader(store: store, shop: shop).load()
         say("Loaded the demo shop into workspace default: \(written) events from 3,000 visitors over the last year.")
+    }
+
+    /// The demo's dashboard user, admin of `default`, with a fresh password printed at each start.
+    static func ensureDemoUser(_ store: Store) async throws {
+        let email = "demo@ciclo.localhost"
+        let password = PasswordHashing.generate()
+        let hash = try await PasswordHashing.hash(password)
+        if let user = try await store.dashboardUser(email: email) {
+            try await store.setDashboardPassword(userId: user.id, passwordHash: hash)
+        } else {
+            try await store.addDashboardUser(email: email, name: "Demo", passwordHash: hash,
+                                             workspaceId: try await store.workspace(named: "default").id, role: .admin)
+        }
+        say("Dashboard sign-in: \(email) / \(password)")
     }
 
     /// Turns what NIO throws on a failed bind into a sentence.

@@ -23,8 +23,11 @@ def test_an_event_reaches_its_profile_within_a_second(server):
     elapsed = time.monotonic() - started
     assert found and found[0]["email"] == "fast@example.com"
     assert elapsed < 1.0, f"profile appeared after {elapsed:.2f} s"
-    lag = server.admin("GET", "/api/v1/profiles/processing").json()
-    assert lag["events"] == 0
+    # Ciclo's own events about the change (stage, segments) follow in the next round; the log drains at once.
+    deadline = time.monotonic() + 2
+    while server.admin("GET", "/api/v1/profiles/processing").json()["events"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.admin("GET", "/api/v1/profiles/processing").json()["events"] == 0
 
 
 def test_import_profiles_and_events_then_export(database, workdir):

@@ -5,6 +5,11 @@ public struct JourneyProblem: Sendable, Equatable, Codable, CustomStringConverti
     public var step: String?
     public var message: String
     public var description: String { step.map { "step \($0): \(message)" } ?? message }
+
+    public init(step: String?, message: String) {
+        self.step = step
+        self.message = message
+    }
 }
 
 /// Thrown when a journey document has problems; lists all of them.
@@ -18,12 +23,19 @@ public struct JourneyInvalid: Error, Sendable {
 extension JourneyDefinition {
     /// Parses and validates a journey document; `templates`, when given, are the template keys that exist.
     public static func parse(_ json: JSONValue, templates: Set<String>? = nil) throws -> JourneyDefinition {
+        let (definition, problems) = read(json, templates: templates)
+        guard problems.isEmpty, let definition else { throw JourneyInvalid(problems: problems) }
+        return definition
+    }
+
+    /// Reads as much of a document as makes sense, with every problem: an editor can draw what is there and
+    /// point at what is wrong.
+    public static func read(_ json: JSONValue, templates: Set<String>? = nil) -> (JourneyDefinition?, [JourneyProblem]) {
         var reader = JourneyReader()
         let definition = reader.read(json)
         var problems = reader.problems
         if let definition { problems += definition.validate(templates: templates) }
-        guard problems.isEmpty, let definition else { throw JourneyInvalid(problems: problems) }
-        return definition
+        return (definition, problems)
     }
 }
 

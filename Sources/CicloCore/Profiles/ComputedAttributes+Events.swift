@@ -1,9 +1,11 @@
 import Foundation
 
 extension ComputedAttributes {
-    /// Folds one event into the attributes.
-    public mutating func apply(_ event: Event) {
-        guard !event.isDerived else { return }  // what Ciclo did is not something the person did
+    /// Folds one event into the attributes; returns what it did to the person's orders, if anything.
+    @discardableResult
+    public mutating func apply(_ event: Event) -> OrderEffect? {
+        guard !event.isDerived else { return nil }  // what Ciclo did is not something the person did
+        var effect: OrderEffect?
         let t = event.timestamp.epochMilliseconds
         if lastSeen == nil || t > lastSeen! + Self.sessionGap { sessionCount += 1 }
         firstSeen = min(firstSeen ?? t, t)
@@ -11,8 +13,8 @@ extension ComputedAttributes {
         eventCount += 1
         applyContext(event.context, at: t)
         switch event.event {
-        case "Order Completed": applyOrder(event, at: t)
-        case "Order Refunded": applyRefund(event)
+        case "Order Completed": effect = applyOrder(event, at: t)
+        case "Order Refunded": effect = applyRefund(event)
         case "Product Viewed":
             if let product = Self.product(event.properties, at: t) {
                 lastViewedProducts.removeAll { $0.productId == product.productId }
@@ -37,6 +39,7 @@ extension ComputedAttributes {
             channels.append(channel)
             channels.sort()
         }
+        return effect
     }
 
     private mutating func applyContext(_ context: JSONValue, at t: Int64) {
@@ -59,10 +62,11 @@ extension ComputedAttributes {
         if let os = context["os"]?["name"]?.stringValue { self.os = os }
     }
 
-    private mutating func applyOrder(_ event: Event, at t: Int64) {
+    private mutating func applyOrder(_ event: Event, at t: Int64) -> OrderEffect? {
         let p = event.properties
         let orderId = p["order_id"]?.scalarText ?? event.messageId
-        guard !recentOrders.contains(where: { $0.orderId == orderId }) else { return }  // the same order twice counts once
+        guard !recentOrders.contains(where: { $0.orderId == orderId }) else { return nil }  // the same order twice counts once
+        let isRepeat = orderCount > 0
         let revenue = p["revenue"]?.doubleValue ?? p["total"]?.doubleValue
             ?? (p["products"]?.arrayValue ?? []).reduce(0) { $0 + ($1["price"]?.doubleValue ?? 0) * ($1["quantity"]?.doubleValue ?? 1) }
         if let previous = lastOrderAt, t > previous { lastOrderGapDays = Double(t - previous) / 86_400_000 }
@@ -76,9 +80,10 @@ extension ComputedAttributes {
         recentOrders.append(OrderBalance(orderId: orderId, remaining: revenue))
         if recentOrders.count > Self.maxRecentOrders { recentOrders.removeFirst(recentOrders.count - Self.maxRecentOrders) }
         cart.removeAll()
+        return .order(revenue: revenue, repeat: isRepeat)
     }
 
-    private mutating func applyRefund(_ event: Event) {
+    private mutating func applyRefund(_ event: Event) -> OrderEffect? {
         let p = event.properties
         let orderId = p["order_id"]?.scalarText
         let index = orderId.flatMap { id in recentOrders.firstIndex { $0.orderId == id } }
@@ -92,6 +97,7 @@ extension ComputedAttributes {
         amount = max(0, amount)
         totalRevenue -= amount
         refundedRevenue += amount
+        return amount > 0 ? .refund(amount: amount) : nil
     }
 
     static func product(_ p: JSONValue, at t: Int64) -> ProductRef? {

@@ -40,6 +40,8 @@ public struct IdentityGraph: Sendable {
     public private(set) var needsRecompute: Set<Int64> = []
     /// Profiles changed in this batch.
     public private(set) var touched: Set<Int64> = []
+    /// Orders and refunds the resolved events made, with their event times, for the hourly rollups.
+    public private(set) var orderEffects: [(at: Int64, effect: OrderEffect)] = []
     private var mergedInto: [Int64: Int64] = [:]
     private var byProfile: [Int64: [Identifier]] = [:]
     private var nextNewId: Int64 = -1
@@ -89,7 +91,7 @@ public struct IdentityGraph: Sendable {
             guard !ids.isEmpty else { return nil }
             anchor = resolveIdentifiers(ids, event: event)
         }
-        profiles[anchor]?.apply(event)
+        if let effect = profiles[anchor]?.apply(event) { orderEffects.append((event.timestamp.epochMilliseconds, effect)) }
         touched.insert(anchor)
         return anchor
     }

@@ -41,11 +41,12 @@ public struct Profile: Sendable, Equatable {
     }
 
     /// Applies an event: its traits (identify and `context.traits`, a JSON null clears a trait) and computed attributes.
-    public mutating func apply(_ event: Event) {
+    @discardableResult
+    public mutating func apply(_ event: Event) -> OrderEffect? {
         let t = event.timestamp.epochMilliseconds
         if event.type == .identify { setTraits(event.traits, at: t) }
         if let contextTraits = event.context["traits"] { setTraits(contextTraits, at: t) }
-        computed.apply(event)
+        return computed.apply(event)
     }
 
     /// Sets traits as of time `t`; an older value never overwrites a newer one.

@@ -36,7 +36,8 @@ extension TemplateRenderer {
         }
     }
 
-    static func money(_ amount: Double, currency: String) -> String {
+    /// An amount with its currency symbol and thousands separators: `$1,234.50`.
+    public static func money(_ amount: Double, currency: String) -> String {
         let symbols = ["USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "BRL": "R$", "AUD": "A$", "CAD": "C$", "CHF": "CHF "]
         let decimals = currency == "JPY" ? 0 : 2
         let digits = String(format: "%.\(decimals)f", abs(amount))

@@ -52,7 +52,7 @@ extension ProfileProcessor {
             identifiersByProfile: Dictionary(uniqueKeysWithValues: touched.map { ($0, graph.identifiers(of: $0)) }),
             newIdentifiers: graph.newIdentifiers, merges: graph.merges, conflicts: graph.conflicts,
             assignments: assigned.map { ($0.event.id!, $0.event.timestamp.epochMilliseconds, $0.profile) },
-            suppressed: suppressed)
+            suppressed: suppressed, hourlyOrders: HourlyOrders.rollUp(graph.orderEffects))
         let hooks = self.hooks
         let finalGraph = graph
         let finalAssigned = assigned

@@ -91,20 +91,7 @@ struct AdminSegmentRoutes {
         group.get("segments/:key/export") { _, context in
             let workspace = try context.requireWorkspace()
             let segment = try await Self.find(store, workspace, try context.parameters.require("key"))
-            var csv = "profile_id,user_id,email,name,entered_at,order_count,total_revenue\n"
-            var after: Int64 = 0
-            while true {
-                let page = try await store.segmentMembers(segmentId: segment.id, afterProfileId: after, limit: 5_000)
-                guard let last = page.last else { break }
-                for (p, entered) in page {
-                    csv += [String(p.id), p.userId ?? "", p.email ?? "", p.name ?? "", ISO8601.format(Date(epochMilliseconds: entered)),
-                            String(p.orderCount), String(format: "%.2f", p.totalRevenue)].map(CSVField.escape).joined(separator: ",") + "\n"
-                }
-                after = last.0.id
-            }
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"\(segment.definition.key).csv\""],
-                            body: .init(byteBuffer: ByteBuffer(string: csv)))
+            return SegmentExport.response(store: store, segment: segment)
         }
     }
 
@@ -127,12 +114,5 @@ struct AdminSegmentRoutes {
         let segmentKey = try key ?? RequestJSON.string(body, "key")
         return SegmentDefinition(key: segmentKey, name: try RequestJSON.string(body, "name"),
                                  description: body["description"]?.stringValue ?? "", condition: try RequestJSON.condition(body))
-    }
-}
-
-/// CSV field quoting.
-enum CSVField {
-    static func escape(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }

@@ -7,6 +7,12 @@ public struct CicloRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The workspace the request acts in, once authenticated.
     public var workspace: Workspace?
+    /// The dashboard session, on dashboard pages.
+    public var signedIn: DashboardSignedIn?
+    /// The session cookie's value, to switch workspace or sign out.
+    var sessionToken: String?
+    /// A dashboard form already read (and its CSRF token checked) by the session middleware.
+    var form: DashboardForm?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -149,4 +149,16 @@ extension Store {
             return result
         }
     }
+
+    /// People in each stage now (live profiles only).
+    public func stageCounts(workspaceId: Int64) async throws -> [String: Int] {
+        try await database.read { session in
+            var result: [String: Int] = [:]
+            for row in try await session.sql.raw("""
+                SELECT stage, COUNT(*) AS n FROM profiles WHERE workspace_id = \(bind: workspaceId) AND merged_into IS NULL
+                AND stage IS NOT NULL GROUP BY stage
+                """).all() { result[try row.decode(column: "stage", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+            return result
+        }
+    }
 }

@@ -24,6 +24,7 @@ extension Migration {
         .lifecycle,
         .journeys,
         .channels,
+        .dashboard,
     ]
 
     /// The schema version this build writes.

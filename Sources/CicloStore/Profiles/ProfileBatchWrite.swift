@@ -22,12 +22,14 @@ public struct ProfileBatchWrite: Sendable {
     public var assignments: [(eventId: Int64, timestamp: Int64, profileId: Int64)]
     /// Events to drop because they carry a suppressed identifier, with the identifiers that matched.
     public var suppressed: [(eventId: Int64, identifier: Identifier)]
+    /// Orders and revenue by hour, added to the rollups.
+    public var hourlyOrders: [HourlyOrders]
 
     /// Creates a write.
     public init(workspaceId: Int64, expectedVersion: Int64, lastEventId: Int64, profiles: [Profile],
                 identifiersByProfile: [Int64: [Identifier]], newIdentifiers: [Identifier: Int64], merges: [ProfileMerge],
                 conflicts: [IdentityConflict], assignments: [(eventId: Int64, timestamp: Int64, profileId: Int64)],
-                suppressed: [(eventId: Int64, identifier: Identifier)]) {
+                suppressed: [(eventId: Int64, identifier: Identifier)], hourlyOrders: [HourlyOrders] = []) {
         self.workspaceId = workspaceId
         self.expectedVersion = expectedVersion
         self.lastEventId = lastEventId
@@ -38,6 +40,7 @@ public struct ProfileBatchWrite: Sendable {
         self.conflicts = conflicts
         self.assignments = assignments
         self.suppressed = suppressed
+        self.hourlyOrders = hourlyOrders
     }
 }
 

@@ -44,6 +44,7 @@ extension Store {
                  .int(outcome.real(c.profileId)), .int(outcome.real(c.ownerId)), .int(c.eventId), .int(now)]
             }).insert(in: session)
             try await Self.dropSuppressed(session, workspaceId: batch.workspaceId, batch.suppressed)
+            try await Self.addHourlyOrders(batch.hourlyOrders, workspaceId: batch.workspaceId, in: session)
             try await session.sql.raw("""
                 UPDATE profile_cursors SET last_event_id = \(bind: batch.lastEventId), version = version + 1,
                 updated_at = \(bind: now) WHERE workspace_id = \(bind: batch.workspaceId)

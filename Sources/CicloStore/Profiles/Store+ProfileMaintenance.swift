@@ -34,6 +34,7 @@ extension Store {
             for table in ["identities", "profile_merges", "identity_conflicts", "profiles"] + Self.profileOwnedTables {
                 try await session.sql.raw("DELETE FROM \(unsafeRaw: table) WHERE workspace_id = \(bind: workspaceId)").run()
             }
+            try await Self.clearHourlyOrders(workspaceId: workspaceId, in: session)
             // Ciclo's own events about the old profiles go; rebuilding derives them again.
             try await session.sql.raw("""
                 DELETE FROM events WHERE workspace_id = \(bind: workspaceId) AND source_id IS NULL AND message_id LIKE 'ciclo:%'
