@@ -43,18 +43,19 @@ extension Store {
                              timeZone: TimeZone) async throws -> StageMetrics {
         let model = try await lifecycleModel(workspaceId: workspaceId)
         let f = from.epochMilliseconds, t = to.epochMilliseconds
+        let now = try await stageCounts(workspaceId: workspaceId)
         let periods = CalendarBucket.periods(from: from, to: to, interval: interval, timeZone: timeZone, limit: 400)
         return try await database.read { session in
             let sql = session.sql
-            var now: [String: Int] = [:], atEnd: [String: Int] = [:], entries: [String: Int] = [:], revenue: [String: Double] = [:]
-            for row in try await sql.raw("""
-                SELECT stage, COUNT(*) AS n FROM profiles WHERE workspace_id = \(bind: workspaceId) AND merged_into IS NULL
-                AND stage IS NOT NULL GROUP BY stage
-                """).all() { now[try row.decode(column: "stage", as: String.self)] = try row.decode(column: "n", as: Int.self) }
-            for row in try await sql.raw("""
-                SELECT stage, COUNT(DISTINCT profile_id) AS n FROM stage_history WHERE workspace_id = \(bind: workspaceId)
-                AND entered_at < \(bind: t) AND (exited_at IS NULL OR exited_at >= \(bind: t)) GROUP BY stage
-                """).all() { atEnd[try row.decode(column: "stage", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+            var atEnd: [String: Int] = [:], entries: [String: Int] = [:], revenue: [String: Double] = [:]
+            if t >= self.now {
+                atEnd = now  // a period that ends now ends with today's counts; no need to replay history
+            } else {
+                for row in try await sql.raw("""
+                    SELECT stage, COUNT(DISTINCT profile_id) AS n FROM stage_history WHERE workspace_id = \(bind: workspaceId)
+                    AND entered_at < \(bind: t) AND (exited_at IS NULL OR exited_at >= \(bind: t)) GROUP BY stage
+                    """).all() { atEnd[try row.decode(column: "stage", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+            }
             for row in try await sql.raw("""
                 SELECT stage, COUNT(*) AS n FROM stage_history WHERE workspace_id = \(bind: workspaceId)
                 AND entered_at >= \(bind: f) AND entered_at < \(bind: t) GROUP BY stage
@@ -72,7 +73,8 @@ extension Store {
             var transitions: [String: [String: Int]] = [:]
             for row in try await sql.raw("""
                 SELECT stage, next_stage, COUNT(*) AS n FROM stage_history WHERE workspace_id = \(bind: workspaceId)
-                AND exited_at >= \(bind: f) AND exited_at < \(bind: t) AND next_stage IS NOT NULL GROUP BY stage, next_stage
+                AND stage IN (\(binds: model.stages.map(\.key))) AND exited_at >= \(bind: f) AND exited_at < \(bind: t)
+                AND next_stage IS NOT NULL GROUP BY stage, next_stage
                 """).all() {
                 transitions[try row.decode(column: "stage", as: String.self), default: [:]][try row.decode(column: "next_stage", as: String.self)] =
                     try row.decode(column: "n", as: Int.self)
@@ -133,32 +135,5 @@ extension Store {
             counts[try row.decode(column: "i", as: Int.self)] = try row.decode(column: "n", as: Int.self)
         }
         return counts
-    }
-
-    /// People per persona and stage.
-    public func personaStageCounts(workspaceId: Int64) async throws -> [String: [String: Int]] {
-        try await database.read { session in
-            var result: [String: [String: Int]] = [:]
-            for row in try await session.sql.raw("""
-                SELECT COALESCE(persona, '') AS persona, COALESCE(stage, '') AS stage, COUNT(*) AS n FROM profiles
-                WHERE workspace_id = \(bind: workspaceId) AND merged_into IS NULL GROUP BY persona, stage
-                """).all() {
-                result[try row.decode(column: "persona", as: String.self), default: [:]][try row.decode(column: "stage", as: String.self)] =
-                    try row.decode(column: "n", as: Int.self)
-            }
-            return result
-        }
-    }
-
-    /// People in each stage now (live profiles only).
-    public func stageCounts(workspaceId: Int64) async throws -> [String: Int] {
-        try await database.read { session in
-            var result: [String: Int] = [:]
-            for row in try await session.sql.raw("""
-                SELECT stage, COUNT(*) AS n FROM profiles WHERE workspace_id = \(bind: workspaceId) AND merged_into IS NULL
-                AND stage IS NOT NULL GROUP BY stage
-                """).all() { result[try row.decode(column: "stage", as: String.self)] = try row.decode(column: "n", as: Int.self) }
-            return result
-        }
     }
 }

@@ -1,6 +1,6 @@
 extension Migration {
-    /// Dashboard users, their roles per workspace and their sessions; hourly order rollups and the indexes the
-    /// overview's period counts read.
+    /// Dashboard users, their roles per workspace and their sessions; hourly order rollups, people per stage and
+    /// persona, and the indexes the dashboard's bounded queries read.
     static let dashboard = Migration(version: 7, name: "dashboard users, sessions and hourly rollups") { dialect in
         let id = dialect.identityPrimaryKey
         return [
@@ -46,8 +46,21 @@ extension Migration {
                 PRIMARY KEY (workspace_id, hour)
             )
             """,
-            "CREATE INDEX profiles_first_seen ON profiles (workspace_id, first_seen)",
-            "CREATE INDEX profiles_first_order ON profiles (workspace_id, first_order_at)",
+            // People per stage and persona, kept as standings change, so the funnel never counts a million rows.
+            """
+            CREATE TABLE audience_counts (
+                workspace_id BIGINT NOT NULL,
+                stage TEXT NOT NULL,
+                persona TEXT NOT NULL,
+                people BIGINT NOT NULL,
+                PRIMARY KEY (workspace_id, stage, persona)
+            )
+            """,
+            // Covering indexes: the overview's period counts and the people list read only the index.
+            "CREATE INDEX profiles_first_seen ON profiles (workspace_id, merged_into, first_seen)",
+            "CREATE INDEX profiles_first_order ON profiles (workspace_id, merged_into, first_order_at)",
+            "CREATE INDEX profiles_recent ON profiles (workspace_id, merged_into, last_seen)",
+            "CREATE INDEX stage_history_exits ON stage_history (workspace_id, stage, exited_at, entered_at)",
         ]
     }
 }

@@ -61,6 +61,7 @@ extension Store {
                 AND (into_profile IN (\(binds: ids)) OR from_profile IN (\(binds: ids)))
                 """).run()
             try await Self.removeMemberships(session, workspaceId: workspaceId, profileIds: ids)
+            try await Self.removeFromAudienceCounts(profileIds: ids, workspaceId: workspaceId, in: session)
             for table in Self.profileOwnedTables {
                 try await session.sql.raw("DELETE FROM \(unsafeRaw: table) WHERE workspace_id = \(bind: workspaceId) AND profile_id IN (\(binds: ids))").run()
             }

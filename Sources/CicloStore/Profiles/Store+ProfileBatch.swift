@@ -94,6 +94,7 @@ extension Store {
         for merge in batch.merges where merge.from > 0 {
             // A profile created and merged within one batch never existed outside it; only stored ones are recorded.
             let into = try await finalSurvivor(of: merge.into, in: batch.merges, outcome)
+            try await removeFromAudienceCounts(profileIds: [merge.from], workspaceId: ws, in: session)
             try await session.sql.raw("UPDATE identities SET profile_id = \(bind: into) WHERE workspace_id = \(bind: ws) AND profile_id = \(bind: merge.from)").run()
             try await session.sql.raw("UPDATE \(unsafeRaw: session.dialect.events(.byProfile)) SET profile_id = \(bind: into) WHERE workspace_id = \(bind: ws) AND profile_id = \(bind: merge.from)").run()
             try await session.sql.raw("UPDATE profiles SET merged_into = \(bind: into), updated_at = \(bind: now) WHERE id = \(bind: merge.from)").run()

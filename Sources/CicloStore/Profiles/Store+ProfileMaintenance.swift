@@ -35,6 +35,7 @@ extension Store {
                 try await session.sql.raw("DELETE FROM \(unsafeRaw: table) WHERE workspace_id = \(bind: workspaceId)").run()
             }
             try await Self.clearHourlyOrders(workspaceId: workspaceId, in: session)
+            try await session.sql.raw("DELETE FROM audience_counts WHERE workspace_id = \(bind: workspaceId)").run()
             // Ciclo's own events about the old profiles go; rebuilding derives them again.
             try await session.sql.raw("""
                 DELETE FROM events WHERE workspace_id = \(bind: workspaceId) AND source_id IS NULL AND message_id LIKE 'ciclo:%'

@@ -51,6 +51,12 @@ struct StandingWriter {
         var delta: [Int64: Int] = exitedBySegment.mapValues { -$0.count }
         for row in entered { if case .int(let id?) = row[1] { delta[id, default: 0] += 1 } }
         try await adjustCounts(delta)
+        var cells: [AudienceCell: Int] = [:]
+        for change in changes where change.stageChanged || change.personaChanged {
+            cells[AudienceCell(stage: change.stageBefore, persona: change.personaBefore), default: 0] -= 1
+            cells[AudienceCell(stage: change.after.stage, persona: change.after.persona), default: 0] += 1
+        }
+        try await Store.adjustAudienceCounts(cells, workspaceId: workspaceId, in: session)
     }
 
     private func writeStages(_ changes: [StandingChange]) async throws {

@@ -114,17 +114,20 @@ extension Store {
         }
         select += " FROM profiles p WHERE p.workspace_id = \(bind: workspaceId) AND p.merged_into IS NULL"
         let query = select
-        let changes = try await database.read { session in
-            try await session.sql.raw(query).all().compactMap { row -> StandingChange? in
+        let (changes, tally) = try await database.read { session in
+            var tally: [AudienceCell: Int] = [:]
+            let changes = try await session.sql.raw(query).all().compactMap { row -> StandingChange? in
                 let stage = try row.decode(column: "stage", as: String?.self)
                 let persona = try row.decode(column: "persona", as: String?.self)
                 let newStage = try row.decode(column: "new_stage", as: String?.self)
                 let newPersona = try row.decode(column: "new_persona", as: String?.self)
+                tally[AudienceCell(stage: newStage, persona: newPersona), default: 0] += 1
                 guard stage != newStage || persona != newPersona else { return nil }
                 return StandingChange(profileId: try row.decode(column: "id", as: Int64.self), segmentsBefore: [], stageBefore: stage,
                                       personaBefore: persona,
                                       after: .init(segments: [], stage: newStage, persona: newPersona, changesAt: nil))
             }
+            return (changes, tally)
         }
         for chunk in changes.chunked(into: 5_000) {
             try await database.write { session in
@@ -133,6 +136,8 @@ extension Store {
                 try await writer.write(chunk)
             }
         }
+        // The reconcile's tally is exact: it corrects any drift of the live counts.
+        try await database.write { session in try await Self.replaceAudienceCounts(tally, workspaceId: workspaceId, in: session) }
         return (changes.count(where: \.stageChanged), changes.count(where: \.personaChanged))
     }
 
