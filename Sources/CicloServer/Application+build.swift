@@ -42,6 +42,7 @@ public func buildRouter(_ environment: ServerEnvironment) -> Router<CicloRequest
     AdminLifecycleRoutes(environment: environment).register(on: admin)
     AdminJourneyRoutes(environment: environment).register(on: admin)
     AdminMessageRoutes(environment: environment).register(on: admin)
+    AdminPredictionRoutes(environment: environment).register(on: admin)
     registerDashboard(on: router, environment)
     return router
 }
@@ -62,4 +63,5 @@ func registerDashboard(on router: Router<CicloRequestContext>, _ environment: Se
     TemplatePages(store: store).register(on: pages)
     MessagePages(store: store).register(on: pages)
     SettingsPage(store: store, channels: environment.channels).register(on: pages)
+    PredictionsPage(store: store, clock: environment.clock).register(on: pages)
 }

@@ -57,8 +57,3 @@ struct DemoCommand: AsyncParsableCommand {
         say("Wrote \(written) events for \(profiles) visitors into workspace \(workspace) in \(String(format: "%.1f", elapsed)) s (\(Int(Double(written) / elapsed)) events/s).")
     }
 }
-
-extension Duration {
-    /// The duration in seconds as a double.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -18,7 +18,7 @@ from conftest import CicloServer, run_ciclo
 
 SHOTS = os.environ.get("CICLO_SCREENSHOTS") or os.path.join(os.path.dirname(__file__), "..", "..", ".build", "screenshots")
 PAGES = ["/overview", "/lifecycle", "/people", "/segments", "/segments/new", "/journeys", "/journeys/new", "/templates",
-         "/messages", "/settings"]
+         "/messages", "/settings", "/predictions"]
 
 
 def chromium_driver():
@@ -146,6 +146,13 @@ def test_overview_people_segment_and_journey_in_a_browser(demo, browser):
     assert len(nodes) == 6, "the trigger and five steps"
     assert {n.get_attribute("data-step") for n in nodes} >= {"welcome", "wait-2d", "offer"}
     shoot(browser, "journey")
+
+    # Score everyone and look at the predictions page.
+    browser.get(demo.url + "/predictions")
+    browser.find_element(By.XPATH, "//button[contains(., 'Score everyone now')]").click()
+    WebDriverWait(browser, 120).until(EC.presence_of_element_located((By.ID, "valuable")))
+    assert browser.find_elements(By.CSS_SELECTOR, "#valuable tbody tr")
+    shoot(browser, "predictions")
 
     for page in ["segments", "journeys", "templates", "messages", "settings"]:
         browser.get(demo.url + "/" + page)

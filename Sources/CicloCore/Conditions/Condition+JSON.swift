@@ -75,6 +75,16 @@ extension Condition {
         }
     }
 
+    /// True when the condition reads a prediction score, so a scoring run must recompute it.
+    public var usesScores: Bool {
+        switch self {
+        case .all(let c), .any(let c): c.contains(where: \.usesScores)
+        case .not(let c): c.usesScores
+        case .attribute(let a, _): a.isScore
+        default: false
+        }
+    }
+
     /// Event names this condition looks at (events that can change its value).
     public var eventNames: Set<String> {
         switch self {

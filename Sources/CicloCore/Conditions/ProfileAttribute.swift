@@ -10,16 +10,32 @@ public enum ProfileAttribute: String, Sendable, CaseIterable {
     case acquisitionCampaign = "acquisition_campaign", email, userId = "user_id"
     case stage, persona, rfmSegment = "rfm_segment", rfmRecency = "rfm_recency", rfmFrequency = "rfm_frequency"
     case rfmMonetary = "rfm_monetary", stageEnteredAt = "stage_entered_at", lastOrderGapDays = "last_order_gap_days"
+    case pAlive = "p_alive", churnRisk = "churn_risk", expectedOrders90d = "expected_orders_90d"
+    case purchaseProbability30d = "purchase_probability_30d", expectedOrderValue = "expected_order_value"
+    case predictedClv12m = "predicted_clv_12m", clvPercentile = "clv_percentile", discountAffinity = "discount_affinity"
+    case preferredChannel = "preferred_channel", bestSendHour = "best_send_hour", topCategory = "top_category"
+    case topBrand = "top_brand", scoredAt = "scored_at"
 
     /// What kind of value the attribute holds.
     public enum Kind: Sendable { case number, time, text }
 
+    /// Scores written by the prediction run rather than by the profile processor.
+    public var isScore: Bool {
+        switch self {
+        case .pAlive, .churnRisk, .expectedOrders90d, .purchaseProbability30d, .expectedOrderValue, .predictedClv12m,
+             .clvPercentile, .discountAffinity, .preferredChannel, .bestSendHour, .topCategory, .topBrand, .scoredAt: true
+        default: false
+        }
+    }
+
     /// Its kind.
     public var kind: Kind {
         switch self {
-        case .firstSeen, .lastSeen, .firstOrderAt, .lastOrderAt, .stageEnteredAt: .time
+        case .firstSeen, .lastSeen, .firstOrderAt, .lastOrderAt, .stageEnteredAt, .scoredAt: .time
         case .eventCount, .sessionCount, .orderCount, .totalRevenue, .averageOrderValue, .lastOrderValue,
-             .ordersWithCoupon, .rfmRecency, .rfmFrequency, .rfmMonetary, .lastOrderGapDays: .number
+             .ordersWithCoupon, .rfmRecency, .rfmFrequency, .rfmMonetary, .lastOrderGapDays, .pAlive, .churnRisk,
+             .expectedOrders90d, .purchaseProbability30d, .expectedOrderValue, .predictedClv12m, .clvPercentile,
+             .discountAffinity, .bestSendHour: .number
         default: .text
         }
     }
@@ -63,6 +79,19 @@ public enum ProfileAttribute: String, Sendable, CaseIterable {
         case .rfmMonetary: return n(p.lifecycle.rfmMonetary)
         case .stageEnteredAt: return t(p.lifecycle.stageEnteredAt)
         case .lastOrderGapDays: return d(c.lastOrderGapDays)
+        case .pAlive: return d(p.scores.pAlive)
+        case .churnRisk: return d(p.scores.churnRisk)
+        case .expectedOrders90d: return d(p.scores.expectedOrders90d)
+        case .purchaseProbability30d: return d(p.scores.purchaseProbability30d)
+        case .expectedOrderValue: return d(p.scores.expectedOrderValue)
+        case .predictedClv12m: return d(p.scores.predictedClv12m)
+        case .clvPercentile: return d(p.scores.clvPercentile)
+        case .discountAffinity: return d(p.scores.discountAffinity)
+        case .preferredChannel: return s(p.scores.preferredChannel)
+        case .bestSendHour: return n(p.scores.bestSendHour)
+        case .topCategory: return s(p.scores.topCategory)
+        case .topBrand: return s(p.scores.topBrand)
+        case .scoredAt: return t(p.scores.scoredAt)
         }
     }
 }

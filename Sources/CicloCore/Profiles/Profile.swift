@@ -20,6 +20,8 @@ public struct Profile: Sendable, Equatable {
     public var email: String?
     /// Where the person stands: lifecycle stage, persona, RFM.
     public var lifecycle = ProfileLifecycle()
+    /// What the predictions say (churn risk, CLV, affinities), from the last scoring run.
+    public var scores = ProfileScores()
 
     /// Creates a profile.
     public init(id: Int64, workspaceId: Int64, traits: [String: JSONValue] = [:], traitTimes: [String: Int64] = [:],

@@ -17,10 +17,15 @@ public actor AudienceService: Service {
     private let holder = UUID().uuidString
     private var lastSweep: [Int64: Date] = [:]
     private var lastRFM: [Int64: Date] = [:]
+    private var lastPredictionCheck: [Int64: Date] = [:]
+    /// How often the prediction models are refitted and everyone rescored.
+    let predictEvery: TimeInterval
 
     /// Creates the service.
     public init(store: Store, clock: any CicloClock = SystemClock(), logger: Logger = Logger(label: "ciclo.audience"),
-                tick: Duration = .seconds(2), sweepEvery: TimeInterval = 900, rfmEvery: TimeInterval = 86_400) {
+                tick: Duration = .seconds(2), sweepEvery: TimeInterval = 900, rfmEvery: TimeInterval = 86_400,
+                predictEvery: TimeInterval = 86_400) {
+        self.predictEvery = predictEvery
         self.store = store
         self.live = LiveAudience(store: store, clock: clock)
         self.clock = clock
@@ -52,6 +57,10 @@ public actor AudienceService: Service {
                     logger.info("RFM scored", metadata: ["workspace": "\(workspace.name)", "customers": "\(report.customers)"])
                     lastSweep[workspace.id] = .distantPast  // scores changed: reconcile everything that reads them
                 }
+                if now.timeIntervalSince(lastPredictionCheck[workspace.id] ?? .distantPast) >= 3_600 {
+                    lastPredictionCheck[workspace.id] = now
+                    try await predictIfDue(workspace, now: now)
+                }
                 if now.timeIntervalSince(lastSweep[workspace.id] ?? .distantPast) >= sweepEvery {
                     lastSweep[workspace.id] = now
                     try await store.installReadyMadeSegments(workspaceId: workspace.id)
@@ -62,6 +71,23 @@ public actor AudienceService: Service {
         } catch is CancellationError {
         } catch {
             logger.error("audience maintenance failed; retrying", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Refits and rescores once a day (the last run is in the database, so restarts do not rerun it), and only once
+    /// the profile processor has caught up, so a fresh import is scored whole.
+    func predictIfDue(_ workspace: Workspace, now: Date) async throws {
+        if let last = try await store.predictionRuns(workspaceId: workspace.id, limit: 1).first,
+           now.timeIntervalSince(Date(epochMilliseconds: last.createdAt)) < predictEvery { return }
+        guard try await store.profileLag(workspaceId: workspace.id).events < 10_000 else {
+            lastPredictionCheck[workspace.id] = now.addingTimeInterval(-3_000)  // look again in ten minutes
+            return
+        }
+        do {
+            let report = try await PredictionRunner(store: store, logger: logger).run(workspaceId: workspace.id, asOf: now)
+            logger.info("predictions refreshed", metadata: ["workspace": "\(workspace.name)", "customers": "\(report.run.customers)"])
+        } catch let error as CicloError where error.kind == .badRequest {
+            logger.info("predictions skipped", metadata: ["workspace": "\(workspace.name)", "reason": "\(error.message)"])
         }
     }
 }

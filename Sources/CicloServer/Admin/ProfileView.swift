@@ -40,6 +40,7 @@ struct ProfileView: Encodable {
     var rfm: JSONValue?
     var segments: [String]
     var stageHistory: [JSONValue]
+    var predictions: JSONValue
 
     init(_ d: ProfileDetail) {
         id = d.profile.id
@@ -72,6 +73,7 @@ struct ProfileView: Encodable {
                    "segment": l.rfmSegment.map(JSONValue.string) ?? .null]
         }
         segments = d.segments
+        predictions = d.profile.scores.json(d.profile)
         stageHistory = d.stageHistory.map {
             ["stage": .string($0.stage), "enteredAt": .string(ISO8601.format(Date(epochMilliseconds: $0.enteredAt))),
              "exitedAt": $0.exitedAt.map { .string(ISO8601.format(Date(epochMilliseconds: $0))) } ?? .null]

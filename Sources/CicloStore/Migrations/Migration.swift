@@ -25,6 +25,7 @@ extension Migration {
         .journeys,
         .channels,
         .dashboard,
+        .predictions,
     ]
 
     /// The schema version this build writes.

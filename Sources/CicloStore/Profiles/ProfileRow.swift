@@ -40,8 +40,12 @@ enum ProfileRow {
     static func select(_ dialect: Dialect) -> String {
         "id, workspace_id, \(dialect.jsonText("traits")) AS traits, \(dialect.jsonText("trait_times")) AS trait_times, "
             + "\(dialect.jsonText("computed")) AS computed, created_at, merged_into, user_id, email, stage, stage_entered_at, "
-            + "persona, rfm_segment, rfm_recency, rfm_frequency, rfm_monetary"
+            + "persona, rfm_segment, rfm_recency, rfm_frequency, rfm_monetary, " + scoreColumns
     }
+
+    /// The prediction run's columns; the processor never writes them, so its upserts leave them alone.
+    static let scoreColumns = "p_alive, churn_risk, expected_orders_90d, purchase_probability_30d, expected_order_value, "
+        + "predicted_clv_12m, clv_percentile, discount_affinity, preferred_channel, best_send_hour, top_category, top_brand, scored_at"
 
     static func decode(_ row: any SQLRow) throws -> Profile {
         let traits = (try? JSONValue.parse(try row.decode(column: "traits", as: String.self)))?.objectValue ?? [:]
@@ -62,6 +66,21 @@ enum ProfileRow {
             rfmRecency: try row.decode(column: "rfm_recency", as: Int?.self),
             rfmFrequency: try row.decode(column: "rfm_frequency", as: Int?.self),
             rfmMonetary: try row.decode(column: "rfm_monetary", as: Int?.self))
+        var scores = ProfileScores()
+        scores.pAlive = try row.decode(column: "p_alive", as: Double?.self)
+        scores.churnRisk = try row.decode(column: "churn_risk", as: Double?.self)
+        scores.expectedOrders90d = try row.decode(column: "expected_orders_90d", as: Double?.self)
+        scores.purchaseProbability30d = try row.decode(column: "purchase_probability_30d", as: Double?.self)
+        scores.expectedOrderValue = try row.decode(column: "expected_order_value", as: Double?.self)
+        scores.predictedClv12m = try row.decode(column: "predicted_clv_12m", as: Double?.self)
+        scores.clvPercentile = try row.decode(column: "clv_percentile", as: Double?.self)
+        scores.discountAffinity = try row.decode(column: "discount_affinity", as: Double?.self)
+        scores.preferredChannel = try row.decode(column: "preferred_channel", as: String?.self)
+        scores.bestSendHour = try row.decode(column: "best_send_hour", as: Int?.self)
+        scores.topCategory = try row.decode(column: "top_category", as: String?.self)
+        scores.topBrand = try row.decode(column: "top_brand", as: String?.self)
+        scores.scoredAt = try row.decode(column: "scored_at", as: Int64?.self)
+        profile.scores = scores
         return profile
     }
 }

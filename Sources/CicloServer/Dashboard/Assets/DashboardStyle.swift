@@ -46,6 +46,7 @@ enum DashboardStyle {
         .kpi { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: .8rem 1rem; }
         .kpi .label { color: var(--muted); font-size: .85rem; }
         .kpi .value { font-size: 1.55rem; font-weight: 650; margin: .15rem 0; font-variant-numeric: tabular-nums; }
+        .kpi .value.small { font-size: 1.1rem; }
         .kpi .delta { font-size: .85rem; color: var(--muted); }
         .delta.up { color: var(--ok); } .delta.down { color: var(--warn); }
         table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }

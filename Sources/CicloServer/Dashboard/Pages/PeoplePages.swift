@@ -71,7 +71,9 @@ extension PeoplePages {
         <p class="sub">Profile #{{id}} · stage <span class="badge" id="person-stage">{{stage}}</span> · persona <span class="badge">{{persona}}</span> · RFM {{rfm}}</p></div>
         <div class="actions"><a class="button secondary" href="/people">Back to search</a></div></div>
         <div class="grid two">
-        <section class="card"><h2>At a glance</h2><dl class="facts">{{#facts}}<dt>{{key}}</dt><dd>{{value}}</dd>{{/facts}}</dl></section>
+        <section class="card"><h2>At a glance</h2><dl class="facts">{{#facts}}<dt>{{key}}</dt><dd>{{value}}</dd>{{/facts}}</dl>
+        <h3>Predictions</h3>{{#empty(predictions)}}<p class="muted">Not scored yet.</p>{{/empty(predictions)}}
+        <dl class="facts" id="predictions">{{#predictions}}<dt>{{key}}</dt><dd>{{value}}</dd>{{/predictions}}</dl></section>
         <section class="card"><h2>Identities</h2><dl class="facts">{{#identities}}<dt>{{key}}</dt><dd class="mono">{{value}}</dd>{{/identities}}</dl>
         <h3>Segments</h3>{{#empty(segments)}}<p class="muted">In no segment.</p>{{/empty(segments)}}
         <p>{{#segments}}<a class="badge" href="/segments/{{.}}">{{.}}</a> {{/segments}}</p>

@@ -17,6 +17,7 @@ struct ProfileModel {
     var persona: String
     var rfm: String
     var facts: [Pair]
+    var predictions: [Pair]
     var traits: [Pair]
     var computed: [Pair]
     var segments: [String]
@@ -73,10 +74,24 @@ struct ProfileModel {
         let next = events.count == pageSize ? events.last.map { EventCursor(timestamp: $0.timestamp.epochMilliseconds, id: $0.id ?? 0).text } : nil
         var rfm = "–"
         if let r = l.rfmRecency, let f = l.rfmFrequency, let m = l.rfmMonetary { rfm = "\(l.rfmSegment ?? "") (R\(r) F\(f) M\(m))" }
+        let sc = p.scores
+        var predictions: [Pair] = []
+        func add(_ label: String, _ value: String?) { if let value { predictions.append(Pair(key: label, value: value)) } }
+        add("Churn risk", sc.churnRisk.map { DashboardFormat.percent($0, decimals: 0) })
+        add("Orders expected, 90 days", sc.expectedOrders90d.map { String(format: "%.2f", $0) })
+        add("Buys within 30 days", sc.purchaseProbability30d.map { DashboardFormat.percent($0, decimals: 0) })
+        add("Expected order value", sc.expectedOrderValue.map { DashboardFormat.money($0) })
+        add("Predicted CLV, 12 months", sc.predictedClv12m.map { DashboardFormat.money($0) + (sc.clvPercentile.map { String(format: " (top %.0f%%)", max(1, 100 - $0)) } ?? "") })
+        add("Discount affinity", sc.discountAffinity.map { DashboardFormat.percent($0, decimals: 0) })
+        add("Preferred channel", sc.preferredChannel)
+        add("Best send time", sc.bestSendHour.map { h in ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][min(6, h / 24)] + String(format: " %02d:00", h % 24) })
+        add("Top category", sc.topCategory)
+        add("Top brand", sc.topBrand)
+        add("Scored", sc.scoredAt.map { DashboardFormat.time($0, zone: zone) })
         return ProfileModel(
             id: p.id, name: p.displayName ?? p.email ?? p.userId ?? "Anonymous visitor #\(p.id)",
             identities: d.identifiers.map { Pair(key: $0.kind.rawValue, value: $0.value) },
-            stage: l.stage.map { stageNames[$0] ?? $0 } ?? "–", persona: l.persona ?? "–", rfm: rfm, facts: facts,
+            stage: l.stage.map { stageNames[$0] ?? $0 } ?? "–", persona: l.persona ?? "–", rfm: rfm, facts: facts, predictions: predictions,
             traits: p.traits.keys.sorted().map { Pair(key: $0, value: Self.short(p.traits[$0]!)) },
             computed: computed, segments: d.segments,
             stays: d.stageHistory.map { Stay(stage: stageNames[$0.stage] ?? $0.stage, entered: DashboardFormat.time($0.enteredAt, zone: zone),

@@ -30,7 +30,8 @@ struct DashboardChrome: Sendable {
     /// The sections of the dashboard, in navigation order.
     static let sections: [(label: String, href: String)] = [
         ("Overview", "/overview"), ("Lifecycle", "/lifecycle"), ("People", "/people"), ("Segments", "/segments"),
-        ("Journeys", "/journeys"), ("Templates", "/templates"), ("Messages", "/messages"), ("Settings", "/settings"),
+        ("Journeys", "/journeys"), ("Templates", "/templates"), ("Messages", "/messages"), ("Predictions", "/predictions"),
+        ("Settings", "/settings"),
     ]
 
     /// Notices shown after a redirect, by key (the text is ours, never taken from the URL).
@@ -38,7 +39,7 @@ struct DashboardChrome: Sendable {
         "saved": "Saved.", "deleted": "Deleted.", "activated": "Journey activated.", "paused": "Journey paused.",
         "switched": "Workspace switched.", "recomputed": "Recomputed.", "token": "Token created; copy it now, it is shown once.",
         "member": "Member saved.", "rules": "Sending rules saved.", "retried": "Message queued again.",
-        "model": "Lifecycle model saved.",
+        "model": "Lifecycle model saved.", "scored": "Everyone has been scored.",
     ]
 
     init(_ signedIn: DashboardSignedIn, path: String, notice: String? = nil) {
