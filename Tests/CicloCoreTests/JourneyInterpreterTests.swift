@@ -96,6 +96,28 @@ struct JourneyInterpreterTests {
         #expect(run.enrolment.wakeAt == ISO8601.parse("2026-03-09T00:30:00Z")!.epochMilliseconds)
     }
 
+    @Test("a message waits for the person's best hour when it comes within the window, and goes at once otherwise")
+    func bestHour() throws {
+        let j = try Self.journey(#"{"key":"b","name":"B","trigger":{"api":true},"start":"w","steps":{"w":{"type":"waitUntilBestHour","within":{"hours":24},"next":"m"},"m":{"type":"message","channel":"email","template":"t"}}}"#)
+        func start(best: Int?, zone: String) -> JourneyAdvance {
+            var context = Self.context(Self.t0, zone: zone)
+            context.profile.scores.bestSendHour = best
+            return JourneyInterpreter.advance(Enrolment(id: 5, journeyId: 1, version: 1, profileId: 7, step: "w", trigger: [:], enteredAt: Self.t0),
+                                              j, reason: .time, context: context)
+        }
+        // Saturday 2026-03-07 15:00 UTC is 16:00 in Rome; the best hour Saturday 20:00 (6×24+20) is four hours away.
+        let waiting = start(best: 6 * 24 + 20, zone: "Europe/Rome")
+        #expect(waiting.enrolment.wakeAt == ISO8601.parse("2026-03-07T19:00:00Z")!.epochMilliseconds)
+        #expect(waiting.effects.isEmpty)
+        var context = Self.context(waiting.enrolment.wakeAt!, zone: "Europe/Rome")
+        context.profile.scores.bestSendHour = 6 * 24 + 20
+        let woken = JourneyInterpreter.advance(waiting.enrolment, j, reason: .time, context: context)
+        #expect(woken.effects.count == 1, "sent at the best hour")
+        // Monday 09:00 is more than 24 hours away: send now. Unknown best hour: send now.
+        #expect(start(best: 1 * 24 + 9, zone: "Europe/Rome").effects.count == 1)
+        #expect(start(best: nil, zone: "UTC").effects.count == 1)
+    }
+
     @Test("splits are stable per enrolment and follow their weights; a control arm sends nothing")
     func splits() throws {
         let j = try Self.journey(#"""

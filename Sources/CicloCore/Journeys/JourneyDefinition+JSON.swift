@@ -58,6 +58,7 @@ extension JourneyAction {
         case .waitUntilTime(let t, let n):
             return with(["type": "waitUntilTime", "time": .string(String(format: "%02d:%02d", t.hour, t.minute)),
                          "weekdays": .array(t.weekdays.sorted().map { .int(Int64($0)) })], n)
+        case .waitUntilBestHour(let within, let n): return with(["type": "waitUntilBestHour", "within": within.json], n)
         case .waitUntilDate(let trait, let offset, let n):
             return with(["type": "waitUntilDate", "trait": .string(trait), "offset": ["days": .double(offset.seconds / 86_400)]], n)
         case .waitForEvent(let m, let key, let timeout, let onEvent, let onTimeout):

@@ -114,6 +114,8 @@ struct JourneyReader {
             return .message(channel: channel, template: template, next: next)
         case "wait":
             return span(o["duration"] ?? .null, "duration", step: step).map { .wait($0, next: next) }
+        case "waitUntilBestHour":
+            return span(o["within"] ?? ["hours": 24], "within", step: step).map { .waitUntilBestHour(within: $0, next: next) }
         case "waitUntilTime":
             guard let text = o["time"]?.stringValue, let time = Self.timeOfDay(text, weekdays: o["weekdays"]) else {
                 fail("time must be HH:MM and weekdays a list of 1 (Sunday) to 7 (Saturday)", step: step); return nil

@@ -91,6 +91,8 @@ public indirect enum JourneyAction: Sendable, Equatable {
     case message(channel: String, template: String, next: String?)
     case wait(TimeSpan, next: String?)
     case waitUntilTime(TimeOfDay, next: String?)
+    /// Wait for the person's best hour to engage (from the predictions) if it comes within `within`; otherwise go on.
+    case waitUntilBestHour(within: TimeSpan, next: String?)
     case waitUntilDate(trait: String, offset: TimeSpan, next: String?)
     /// Wait for an event (optionally with the trigger's value of `matchTrigger` in the same property).
     case waitForEvent(EventMatch, matchTrigger: String?, timeout: TimeSpan, onEvent: String?, onTimeout: String?)
@@ -105,7 +107,7 @@ public indirect enum JourneyAction: Sendable, Equatable {
     /// Every step this one can lead to.
     public var successors: [String] {
         switch self {
-        case .message(_, _, let n), .wait(_, let n), .waitUntilTime(_, let n), .waitUntilDate(_, _, let n),
+        case .message(_, _, let n), .wait(_, let n), .waitUntilTime(_, let n), .waitUntilBestHour(_, let n), .waitUntilDate(_, _, let n),
              .updateTraits(_, let n), .webhook(_, let n): return [n].compactMap { $0 }
         case .waitForEvent(_, _, _, let a, let b): return [a, b].compactMap { $0 }
         case .branch(let branches, let otherwise): return (branches.map(\.next) + [otherwise]).compactMap { $0 }
@@ -117,7 +119,7 @@ public indirect enum JourneyAction: Sendable, Equatable {
     /// True for steps that stop and wait for time or an event.
     public var waits: Bool {
         switch self {
-        case .wait, .waitUntilTime, .waitUntilDate, .waitForEvent: true
+        case .wait, .waitUntilTime, .waitUntilBestHour, .waitUntilDate, .waitForEvent: true
         default: false
         }
     }

@@ -113,6 +113,13 @@ public enum JourneyInterpreter {
             return timed(&run, until: now + duration.milliseconds, step.id, next)
         case .waitUntilTime(let time, let next):
             return timed(&run, until: LocalTime.next(time, after: now, zone: run.context.zone), step.id, next)
+        case .waitUntilBestHour(let within, let next):
+            if run.enrolment.waiting { return timed(&run, until: now, step.id, next) }
+            guard let hour = run.context.profile.scores.bestSendHour else { note("no_best_hour"); return .go(next) }
+            let at = LocalTime.nextHourOfWeek(hour, after: now, zone: run.context.zone)
+            // The best hour is now, or too far away: go on at once.
+            guard at > now, at <= now + within.milliseconds else { note("now"); return .go(next) }
+            return timed(&run, until: at, step.id, next)
         case .waitUntilDate(let trait, let offset, let next):
             guard let base = run.context.profile.traits[trait]?.stringValue.flatMap(ISO8601.parse) else { note("no_date"); return .go(next) }
             return timed(&run, until: base.epochMilliseconds + offset.milliseconds, step.id, next)

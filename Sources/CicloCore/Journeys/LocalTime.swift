@@ -34,4 +34,16 @@ enum LocalTime {
         let everyDay = TimeOfDay(hour: quiet.end.hour, minute: quiet.end.minute, weekdays: Set(1...7))
         return next(everyDay, after: now, zone: zone)
     }
+
+    /// The start of the next (or current) occurrence of an hour of the week (0 = Sunday 00:00) in local time.
+    static func nextHourOfWeek(_ hourOfWeek: Int, after now: Int64, zone: String) -> Int64 {
+        let c = calendar(zone)
+        let date = Date(epochMilliseconds: now)
+        let parts = c.dateComponents([.weekday, .hour], from: date)
+        let current = ((parts.weekday ?? 1) - 1) * 24 + (parts.hour ?? 0)
+        let ahead = ((hourOfWeek - current) % 168 + 168) % 168
+        guard ahead > 0, let startOfHour = c.date(bySettingHour: parts.hour ?? 0, minute: 0, second: 0, of: date),
+              let target = c.date(byAdding: .hour, value: ahead, to: startOfHour) else { return now }
+        return target.epochMilliseconds
+    }
 }

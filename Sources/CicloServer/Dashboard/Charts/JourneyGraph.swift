@@ -117,6 +117,7 @@ struct JourneyGraph {
         case .message(let channel, let template, _): ("message", "\(channel) · \(template)")
         case .wait(let span, _): ("wait", "wait \(span.wordsForPeople)")
         case .waitUntilTime(let t, _): ("wait", String(format: "wait until %02d:%02d", t.hour, t.minute))
+        case .waitUntilBestHour(let within, _): ("wait", "best hour within \(within.wordsForPeople)")
         case .waitUntilDate(let trait, _, _): ("wait", "wait until \(trait)")
         case .waitForEvent(let match, _, let timeout, _, _): ("wait", "wait for \(match.name) (\(timeout.wordsForPeople))")
         case .branch(let branches, _): ("branch", "branch · \(branches.count + 1) ways")
