@@ -92,3 +92,12 @@ public struct ConditionSQL: Sendable {
         }
     }
 }
+
+extension ConditionSQL {
+    /// `alias` is an event matching `match`: its name and every property filter.
+    public func matches(_ match: EventMatch, alias: String) -> SQLQueryString {
+        var sql: SQLQueryString = "(\(unsafeRaw: alias).event = \(bind: match.name)"
+        for filter in match.filters { sql += " AND " + coalesced(jsonTest("\(alias).properties", path: filter.path, filter.test)) }
+        return sql + ")"
+    }
+}
