@@ -43,6 +43,7 @@ public func buildRouter(_ environment: ServerEnvironment) -> Router<CicloRequest
     AdminJourneyRoutes(environment: environment).register(on: admin)
     AdminMessageRoutes(environment: environment).register(on: admin)
     AdminPredictionRoutes(environment: environment).register(on: admin)
+    AdminAnalyticsRoutes(environment: environment).register(on: admin)
     registerDashboard(on: router, environment)
     return router
 }

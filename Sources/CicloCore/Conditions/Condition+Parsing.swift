@@ -16,8 +16,10 @@ extension Condition {
     }
 }
 
-/// The recursive reader behind `Condition.parse`.
-struct ConditionParser {
+/// Reads the pieces of the condition language (conditions, event matches, time spans) from JSON.
+public struct ConditionParser {
+    public init() {}
+
     static let maxDepth = 32
 
     func condition(_ json: JSONValue, at path: String, depth: Int = 0) throws -> Condition {
@@ -112,7 +114,7 @@ struct ConditionParser {
         }
     }
 
-    func timeSpan(_ json: JSONValue, at path: String) throws -> TimeSpan {
+    public func timeSpan(_ json: JSONValue, at path: String) throws -> TimeSpan {
         guard case .object(let o) = json, o.count == 1, let (unit, amount) = o.first, let n = amount.doubleValue, n > 0, n < 1e6,
               amount.stringValue == nil else {
             throw ConditionError(path: path, reason: "a time span is one of {\"days\": n}, {\"hours\": n}, {\"minutes\": n}, {\"weeks\": n} with n > 0")
@@ -126,7 +128,7 @@ struct ConditionParser {
         }
     }
 
-    func match(_ json: JSONValue, at path: String) throws -> EventMatch {
+    public func match(_ json: JSONValue, at path: String) throws -> EventMatch {
         guard case .object(let o) = json, let name = o["event"]?.stringValue, !name.isEmpty else {
             throw ConditionError(path: path, reason: "an event match needs an event name: {\"event\": \"Order Completed\"}")
         }

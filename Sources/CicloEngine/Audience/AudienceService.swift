@@ -50,6 +50,7 @@ public actor AudienceService: Service {
             for workspace in try await store.workspaces() {
                 guard try await store.acquireLease("audience:\(workspace.id)", holder: holder, seconds: 60) else { continue }
                 while try await live.recheckDue(workspaceId: workspace.id) > 0, !Task.isCancelled {}
+                try await AnalyticsRollup(store: store).refresh(workspaceId: workspace.id)
                 let now = clock.now()
                 if now.timeIntervalSince(lastRFM[workspace.id] ?? .distantPast) >= rfmEvery {
                     lastRFM[workspace.id] = now

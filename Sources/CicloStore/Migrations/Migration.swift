@@ -26,6 +26,7 @@ extension Migration {
         .channels,
         .dashboard,
         .predictions,
+        .analytics,
     ]
 
     /// The schema version this build writes.
