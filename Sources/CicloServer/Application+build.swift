@@ -65,4 +65,5 @@ func registerDashboard(on router: Router<CicloRequestContext>, _ environment: Se
     MessagePages(store: store).register(on: pages)
     SettingsPage(store: store, channels: environment.channels).register(on: pages)
     PredictionsPage(store: store, clock: environment.clock).register(on: pages)
+    AnalyticsPage(store: store, clock: environment.clock).register(on: pages)
 }

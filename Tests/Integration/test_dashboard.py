@@ -18,7 +18,7 @@ from conftest import CicloServer, run_ciclo
 
 SHOTS = os.environ.get("CICLO_SCREENSHOTS") or os.path.join(os.path.dirname(__file__), "..", "..", ".build", "screenshots")
 PAGES = ["/overview", "/lifecycle", "/people", "/segments", "/segments/new", "/journeys", "/journeys/new", "/templates",
-         "/messages", "/settings", "/predictions"]
+         "/messages", "/settings", "/predictions", "/analytics"]
 
 
 def chromium_driver():
@@ -154,7 +154,7 @@ def test_overview_people_segment_and_journey_in_a_browser(demo, browser):
     assert browser.find_elements(By.CSS_SELECTOR, "#valuable tbody tr")
     shoot(browser, "predictions")
 
-    for page in ["segments", "journeys", "templates", "messages", "settings"]:
+    for page in ["segments", "journeys", "templates", "messages", "settings", "analytics"]:
         browser.get(demo.url + "/" + page)
         assert browser.find_element(By.TAG_NAME, "h1").text
         shoot(browser, page)

@@ -52,7 +52,8 @@ public struct AnalyticsRollup: Sendable {
         return try await refresh(workspaceId: workspaceId)
     }
 
-    static func localDay(_ ms: Int64, zone: TimeZone) -> Int {
+    /// Days since 1970-01-01 in `zone` (daylight saving included).
+    public static func localDay(_ ms: Int64, zone: TimeZone) -> Int {
         Int((ms + Int64(zone.secondsFromGMT(for: Date(epochMilliseconds: ms))) * 1000) / 86_400_000)
     }
 

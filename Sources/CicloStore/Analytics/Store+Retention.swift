@@ -26,23 +26,23 @@ extension Store {
             }
             func table(_ match: EventMatch?) -> String { match == nil ? allEvents : events }
             var query: SQLQueryString = """
-                WITH act AS (SELECT DISTINCT e.profile_id AS pid, \(period) AS period FROM \(unsafeRaw: table(definition.returning))
+                WITH act AS MATERIALIZED (SELECT DISTINCT e.profile_id AS pid, \(period) AS period FROM \(unsafeRaw: table(definition.returning))
                 WHERE e.workspace_id = \(bind: workspaceId) AND e.profile_id IS NOT NULL AND e.timestamp >= \(bind: start)
                 AND e.timestamp < \(bind: end) AND \(filter(definition.returning))),
                 """
             switch definition.cohort {
             case .recurring:
                 query += """
-                     starts AS (SELECT DISTINCT e.profile_id AS pid, \(period) AS cohort FROM \(unsafeRaw: table(definition.start))
+                     starts AS MATERIALIZED (SELECT DISTINCT e.profile_id AS pid, \(period) AS cohort FROM \(unsafeRaw: table(definition.start))
                     WHERE e.workspace_id = \(bind: workspaceId) AND e.profile_id IS NOT NULL AND e.timestamp >= \(bind: start)
                     AND e.timestamp < \(bind: end) AND \(filter(definition.start)))
                     """
             case .firstTime:
                 query += """
-                     firsts AS (SELECT e.profile_id AS pid, MIN(e.timestamp) AS first FROM \(unsafeRaw: table(definition.start))
+                     firsts AS MATERIALIZED (SELECT e.profile_id AS pid, MIN(e.timestamp) AS first FROM \(unsafeRaw: table(definition.start))
                     WHERE e.workspace_id = \(bind: workspaceId) AND e.profile_id IS NOT NULL AND e.timestamp < \(bind: end)
                     AND \(filter(definition.start)) GROUP BY e.profile_id),
-                    starts AS (SELECT f.pid, \(unsafeRaw: bounds.expression("f.first", from: start - 86_400_000, to: end + 86_400_000)) AS cohort
+                    starts AS MATERIALIZED (SELECT f.pid, \(unsafeRaw: bounds.expression("f.first", from: start - 86_400_000, to: end + 86_400_000)) AS cohort
                     FROM firsts f WHERE f.first >= \(bind: start))
                     """
             }

@@ -11,7 +11,7 @@ import Testing
 @Suite("Dashboard access: sign-in, roles, CSRF")
 struct DashboardAccessTests {
     static let pages = ["/overview", "/lifecycle", "/people", "/people/1", "/segments", "/segments/new", "/segments/repeat-customers",
-                        "/journeys", "/journeys/new", "/templates", "/templates/welcome-1", "/messages", "/settings", "/predictions"]
+                        "/journeys", "/journeys/new", "/templates", "/templates/welcome-1", "/messages", "/settings", "/predictions", "/analytics"]
 
     @Test("a signed-out visitor is sent to sign-in from every page, and comes back after")
     func signedOutRedirects() async throws {

@@ -123,6 +123,13 @@ enum DashboardStyle {
         .graph .edge { fill: none; stroke: #94a3b8; stroke-width: 1.4; }
         .graph .edge-label { font-size: 11px; fill: var(--muted); }
         .snippet { position: relative; }
+        .heat td.heat { text-align: center; font-variant-numeric: tabular-nums; }
+        .heat .h0 { background: #f8fafc; } .heat .h1 { background: #e6f4f1; } .heat .h2 { background: #cce9e3; } .heat .h3 { background: #a6d8cd; }
+        .heat .h4 { background: #7fc6b7; } .heat .h5 { background: #57b2a0; color: #fff; } .heat .h6 { background: #2f9c88; color: #fff; }
+        .heat .h7 { background: #15806e; color: #fff; } .heat .h8 { background: #0f6e66; color: #fff; } .heat .h9 { background: #0b524c; color: #fff; }
+        .heat .incomplete { outline: 1px dashed #94a3b8; outline-offset: -3px; }
+        svg.spark { vertical-align: middle; }
+        .verdict { font-weight: 600; }
         .email-preview { width: 100%; height: 520px; border: 1px solid var(--line); border-radius: 8px; background: #fff; }
         body.bare { background: var(--bg); }
         @media (max-width: 800px) { .shell { grid-template-columns: 1fr; } .side ul { display: flex; flex-wrap: wrap; } .grid.two, .grid.editor { grid-template-columns: 1fr; } .rules-row { grid-template-columns: 1fr 1fr; } }

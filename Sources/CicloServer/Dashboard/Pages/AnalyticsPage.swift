@@ -1,0 +1,129 @@
+import CicloCore
+import CicloEngine
+import CicloStore
+import Foundation
+import Hummingbird
+
+/// Analytics: message KPIs with trends, journey experiments with verdicts and lift, a funnel, a retention heat map
+/// and revenue attribution — each read from the same reports as the API.
+struct AnalyticsPage {
+    let store: Store
+    let clock: any CicloClock
+
+    struct KPIRow { var key: String; var sends: String; var deliveries: String; var openRate: String; var clickRate: String; var ctor: String; var unsub: String; var trend: String }
+    struct Experiment { var journey: String; var name: String; var verdicts: [String]; var chart: String; var lift: String?; var srm: String? }
+    struct FunnelStepRow { var name: String; var people: String; var fromPrevious: String; var inProgress: String; var dropped: String; var median: String }
+    struct HeatCell { var text: String; var level: Int; var incomplete: Bool }
+    struct HeatRow { var start: String; var size: String; var cells: [HeatCell] }
+    struct Credit { var key: String; var revenue: String; var orders: String; var share: String }
+    struct Option { var value: String; var label: String; var selected: Bool }
+    struct Model {
+        var days: Int; var periods: [Option]
+        var kpis: [KPIRow]; var experiments: [Experiment]
+        var funnelSteps: String; var funnelOrder: [Option]; var funnelWindow: String; var funnelChart: String?; var funnelRows: [FunnelStepRow]; var funnelError: String?
+        var retentionInterval: [Option]; var retentionCohort: [Option]; var heatHeader: [String]; var heat: [HeatRow]
+        var attributionModels: [Option]; var credits: [Credit]; var unattributed: String; var totalRevenue: String
+    }
+
+    func register(on group: RouterGroup<CicloRequestContext>) {
+        group.get("analytics") { request, context in
+            let workspace = try context.dashboard().workspace
+            return try DashboardView.render("analytics", title: "Analytics", page: try await model(workspace, request.uri.queryParameters),
+                                            request: request, context: context)
+        }
+    }
+
+    func model(_ workspace: Workspace, _ q: Hummingbird.Parameters) async throws -> Model {
+        let reports = AnalyticsReports(store: store)
+        let now = clock.now(), zone = TimeZone(identifier: workspace.timeZone) ?? .gmt
+        let days = [7, 30, 90, 365].contains(q.get("days", as: Int.self) ?? 30) ? q.get("days", as: Int.self) ?? 30 : 30
+        let from = now.addingTimeInterval(-Double(days) * 86_400)
+        // Message KPIs by journey, with a daily trend of sends.
+        let kpis = try await reports.kpis(workspaceId: workspace.id, by: "journey", from: from, to: now)
+        let fromDay = AnalyticsRollup.localDay(from.epochMilliseconds, zone: zone), toDay = AnalyticsRollup.localDay(now.epochMilliseconds, zone: zone)
+        let series = try await store.rollupSeries(workspaceId: workspace.id, dimension: "journey", metric: "sends", fromDay: fromDay, toDay: toDay)
+        func pct(_ v: Double?) -> String { v.map { DashboardFormat.percent($0) } ?? "–" }
+        let kpiRows = kpis.sorted { $0.value.sends > $1.value.sends }.map { key, k in
+            KPIRow(key: key, sends: DashboardFormat.count(k.sends), deliveries: DashboardFormat.count(k.deliveries), openRate: pct(k.openRate),
+                   clickRate: pct(k.clickRate), ctor: pct(k.clickToOpenRate), unsub: pct(k.unsubscribeRate),
+                   trend: Sparkline(values: (fromDay...toDay).map { series[key]?[$0] ?? 0 }).svg)
+        }
+        // Journeys with more than one arm or someone held out.
+        var experiments: [Experiment] = []
+        for journey in try await store.journeys(workspaceId: workspace.id) {
+            let report = try await reports.journey(workspaceId: workspace.id, key: journey.definition.key, from: from, to: now)
+            guard !report.comparisons.isEmpty || report.lift != nil else { continue }
+            let rows = report.comparisons.compactMap { c in
+                c.frequentist.map { (name: "\(c.arm) vs \(c.baseline) · \(c.metric)", effect: $0.relative.effect, lower: $0.relative.lower, upper: $0.relative.upper) }
+            }
+            var lift: String?
+            if let l = report.lift, let c = l.conversion {
+                lift = "Treated \(DashboardFormat.percent(l.treatedConversionRate)) converted against \(DashboardFormat.percent(l.heldOutConversionRate)) held out "
+                    + "(\(DashboardFormat.count(l.heldOut)) people): \(String(format: "%+.1f", c.effect * 100)) points, 95% interval "
+                    + "\(String(format: "%+.1f", c.lower * 100)) to \(String(format: "%+.1f", c.upper * 100)); about "
+                    + "\(DashboardFormat.count(Int((l.incrementalConversions ?? 0).rounded()))) extra conversions and "
+                    + "\(DashboardFormat.money(l.incrementalRevenue ?? 0)) extra revenue."
+            } else if let l = report.lift { lift = "Lift: \(l.noResult ?? "not enough data yet")." }
+            experiments.append(Experiment(journey: journey.definition.key, name: journey.definition.name, verdicts: report.comparisons.map(\.verdict),
+                                          chart: rows.isEmpty ? "" : IntervalChart(label: "Relative effects with 95% intervals", rows: rows).svg, lift: lift,
+                                          srm: report.sampleRatioWarning ? "Sample ratio mismatch (p = \(String(format: "%.5f", report.sampleRatio ?? 0))): arms are not the sizes their weights promise; check the assignment before trusting results." : nil))
+        }
+        // Funnel from the form (defaults to the shop's purchase path).
+        let stepsText = q.get("steps") ?? "Product Viewed, Product Added, Order Completed"
+        let order = q.get("order").flatMap(FunnelDefinition.Order.init(rawValue:)) ?? .ordered
+        let window = min(90, max(1, q.get("window", as: Int.self) ?? 14))
+        var funnelChart: String?, funnelRows: [FunnelStepRow] = [], funnelError: String?
+        let names = stepsText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        do {
+            let definition = try FunnelDefinition.parse(["steps": .array(names.map { ["event": .string($0)] }), "order": .string(order.rawValue),
+                                                         "within": ["days": .int(Int64(window))]])
+            let report = try await reports.funnel(workspaceId: workspace.id, definition, stepNames: names, from: from, to: now, now: now)
+            if let steps = report.groups.first?.steps {
+                funnelChart = FunnelChart(stages: steps.map { .init(label: $0.name, reached: $0.people, inStage: $0.droppedOff) }).svg
+                    .replacingOccurrences(of: " here now", with: " dropped off")
+                funnelRows = steps.map { s in
+                    FunnelStepRow(name: s.name, people: DashboardFormat.count(s.people), fromPrevious: pct(s.conversionFromPrevious),
+                                  inProgress: DashboardFormat.count(s.inProgress), dropped: DashboardFormat.count(s.droppedOff),
+                                  median: s.medianSecondsToConvert.map { Self.duration($0) } ?? "–")
+                }
+            }
+        } catch let error as CicloError { funnelError = error.message }
+        // Retention heat map.
+        let interval = q.get("interval").flatMap(CalendarInterval.init(rawValue:)) ?? .week
+        let cohortType = q.get("cohort").flatMap(RetentionDefinition.Cohort.init(rawValue:)) ?? .firstTime
+        let periods = interval == .day ? 14 : interval == .week ? 12 : 6
+        // The table ends with the period now under way.
+        let span = Double(periods - 1) * (interval == .day ? 1 : interval == .week ? 7 : 30.5) * 86_400
+        let retention = try await store.retention(workspaceId: workspace.id, RetentionDefinition(cohort: cohortType, interval: interval, periods: periods),
+                                                  from: now.addingTimeInterval(-span), zone: zone, now: now)
+        let heat = retention.cohorts.map { c in
+            HeatRow(start: DashboardFormat.day(ISO8601.parse(c.start) ?? now, zone: zone), size: DashboardFormat.count(c.size),
+                    cells: c.rates.enumerated().map { i, rate in
+                        HeatCell(text: rate.map { DashboardFormat.percent($0, decimals: 0) } ?? "–", level: rate.map { min(9, Int(($0 * 10).rounded(.down))) } ?? 0,
+                                 incomplete: c.incompleteFrom.map { i >= $0 } ?? false)
+                    })
+        }
+        // Attribution.
+        let model = q.get("model").flatMap(Attribution.Model.init(rawValue:)) ?? .lastTouch
+        let credit = try await reports.attribution(workspaceId: workspace.id, model: model, by: "journey", from: from, to: now)
+        let credits = credit.revenue.sorted { $0.value > $1.value }.map { key, revenue in
+            Credit(key: key, revenue: DashboardFormat.money(revenue), orders: String(format: "%.1f", credit.orders[key] ?? 0),
+                   share: credit.totalRevenue > 0 ? DashboardFormat.percent(revenue / credit.totalRevenue) : "–")
+        }
+        return Model(
+            days: days, periods: [7, 30, 90, 365].map { Option(value: String($0), label: $0 == 365 ? "12 months" : "\($0) days", selected: $0 == days) },
+            kpis: kpiRows, experiments: experiments,
+            funnelSteps: stepsText, funnelOrder: [("ordered", "in order"), ("strict", "strictly in a row"), ("any", "in any order")].map {
+                Option(value: $0.0, label: $0.1, selected: $0.0 == order.rawValue)
+            }, funnelWindow: String(window), funnelChart: funnelChart, funnelRows: funnelRows, funnelError: funnelError,
+            retentionInterval: CalendarInterval.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == interval) },
+            retentionCohort: [("firstTime", "first time"), ("recurring", "every time")].map { Option(value: $0.0, label: $0.1, selected: $0.0 == cohortType.rawValue) },
+            heatHeader: (0..<periods).map { "\(interval.rawValue) \($0)" }, heat: heat,
+            attributionModels: Attribution.Model.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == model) },
+            credits: credits, unattributed: DashboardFormat.money(credit.unattributedRevenue), totalRevenue: DashboardFormat.money(credit.totalRevenue))
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        seconds < 3_600 ? String(format: "%.0f min", seconds / 60) : seconds < 172_800 ? String(format: "%.1f h", seconds / 3_600) : String(format: "%.1f days", seconds / 86_400)
+    }
+}
