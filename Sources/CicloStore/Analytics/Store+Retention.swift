@@ -37,6 +37,13 @@ extension Store {
                     WHERE e.workspace_id = \(bind: workspaceId) AND e.profile_id IS NOT NULL AND e.timestamp >= \(bind: start)
                     AND e.timestamp < \(bind: end) AND \(filter(definition.start)))
                     """
+            case .firstTime where definition.start == nil:
+                // First activity of any kind is the profile's first_seen: read from its index, not the whole log.
+                query += """
+                     starts AS MATERIALIZED (SELECT p.id AS pid, \(unsafeRaw: bounds.expression("p.first_seen", from: start - 86_400_000, to: end + 86_400_000)) AS cohort
+                    FROM profiles p WHERE p.workspace_id = \(bind: workspaceId) AND p.merged_into IS NULL AND p.first_seen >= \(bind: start)
+                    AND p.first_seen < \(bind: end))
+                    """
             case .firstTime:
                 query += """
                      firsts AS MATERIALIZED (SELECT e.profile_id AS pid, MIN(e.timestamp) AS first FROM \(unsafeRaw: table(definition.start))

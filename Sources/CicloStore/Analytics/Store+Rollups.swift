@@ -128,3 +128,13 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// How many events a workspace's log holds.
+    public func eventCount(workspaceId: Int64) async throws -> Int {
+        try await database.read { session in
+            try await session.sql.raw("SELECT COUNT(*) AS n FROM events WHERE workspace_id = \(bind: workspaceId)").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+}
