@@ -117,6 +117,7 @@ let package = Package(
                 "CicloServer", "CicloEngine", "CicloTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

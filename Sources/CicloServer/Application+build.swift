@@ -44,6 +44,8 @@ public func buildRouter(_ environment: ServerEnvironment) -> Router<CicloRequest
     AdminMessageRoutes(environment: environment).register(on: admin)
     AdminPredictionRoutes(environment: environment).register(on: admin)
     AdminAnalyticsRoutes(environment: environment).register(on: admin)
+    AdminLoyaltyRoutes(environment: environment).register(on: admin)
+    StorefrontLoyaltyRoutes(environment: environment).register(on: router)
     registerDashboard(on: router, environment)
     return router
 }

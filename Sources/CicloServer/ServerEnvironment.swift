@@ -41,7 +41,7 @@ public struct ServerEnvironment: Sendable {
         self.backgroundAudience = backgroundAudience
         self.store = store
         let profiles = ProfileProcessor(store: store, clock: clock, logger: logger,
-                                        hooks: [LiveAudience(store: store, clock: clock).hook,
+                                        hooks: [LiveAudience(store: store, clock: clock).hook, LoyaltyHook(store: store, clock: clock).hook,
                                                 JourneyTriggers(store: store, clock: clock).hook, ConsentEvents().hook])
         self.profiles = profiles
         self.audience = AudienceService(store: store, clock: clock, logger: logger)

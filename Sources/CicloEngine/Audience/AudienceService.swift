@@ -18,6 +18,8 @@ public actor AudienceService: Service {
     private var lastSweep: [Int64: Date] = [:]
     private var lastRFM: [Int64: Date] = [:]
     private var lastPredictionCheck: [Int64: Date] = [:]
+    /// When the loyalty jobs (maturing, expiry, tiers, birthdays, referrals) last ran per workspace; they are idempotent.
+    private var lastLoyalty: [Int64: Date] = [:]
     /// How often the prediction models are refitted and everyone rescored.
     let predictEvery: TimeInterval
 
@@ -61,6 +63,11 @@ public actor AudienceService: Service {
                 if now.timeIntervalSince(lastPredictionCheck[workspace.id] ?? .distantPast) >= 3_600 {
                     lastPredictionCheck[workspace.id] = now
                     try await predictIfDue(workspace, now: now)
+                }
+                if now.timeIntervalSince(lastLoyalty[workspace.id] ?? .distantPast) >= 3_600 {
+                    lastLoyalty[workspace.id] = now
+                    let report = try await store.runLoyaltyJobs(workspaceId: workspace.id)
+                    if report != LoyaltyJobReport() { logger.info("loyalty jobs ran", metadata: ["workspace": "\(workspace.name)", "report": "\(report)"]) }
                 }
                 if now.timeIntervalSince(lastSweep[workspace.id] ?? .distantPast) >= sweepEvery {
                     lastSweep[workspace.id] = now

@@ -27,6 +27,7 @@ extension Migration {
         .dashboard,
         .predictions,
         .analytics,
+        .loyalty,
     ]
 
     /// The schema version this build writes.

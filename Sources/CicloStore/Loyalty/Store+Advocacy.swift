@@ -1,0 +1,70 @@
+import CicloCore
+import Foundation
+import SQLKit
+
+/// NPS for one group of answers (a stage, persona or month).
+public struct NPSGroup: Sendable, Codable, Equatable {
+    public var group: String
+    public var score: NPSScore
+}
+
+/// Reviews of one product: how many, the mean rating, and by persona.
+public struct ProductReviews: Sendable, Codable, Equatable {
+    public var productId: String
+    public var reviews: Int
+    public var averageRating: Double
+}
+
+extension Store {
+    /// `NPS Submitted` answers (the latest per person and month) grouped by `stage`, `persona` or `month`, with counts.
+    public func npsBreakdown(workspaceId: Int64, by dimension: String, since: Int64 = 0) async throws -> [NPSGroup] {
+        let d = dialect
+        let score = d == .sqlite
+            ? "CASE WHEN typeof(json_extract(e.properties, '$.score')) IN ('integer', 'real') THEN CAST(json_extract(e.properties, '$.score') AS INTEGER) END"
+            : "CASE WHEN (e.properties->>'score') ~ '^[0-9]{1,2}$' THEN CAST(e.properties->>'score' AS INTEGER) END"
+        let month = d == .sqlite ? "strftime('%Y-%m', e.timestamp / 1000, 'unixepoch')" : "to_char(to_timestamp(e.timestamp / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM')"
+        let group: String
+        switch dimension {
+        case "stage": group = "COALESCE(p.stage, 'none')"
+        case "persona": group = "COALESCE(p.persona, 'none')"
+        case "month": group = month
+        case "all": group = "'all'"
+        default: throw CicloError.badRequest("invalid_parameter", "by is stage, persona, month or all.")
+        }
+        return try await database.read { session in
+            try await session.sql.raw("""
+                WITH answers AS (
+                  SELECT \(unsafeRaw: group) AS g, \(unsafeRaw: score) AS s FROM \(unsafeRaw: d.events(.byName, as: "e"))
+                  JOIN profiles p ON p.id = e.profile_id
+                  WHERE e.workspace_id = \(bind: workspaceId) AND e.event = 'NPS Submitted' AND e.timestamp >= \(bind: since))
+                SELECT g, CAST(SUM(CASE WHEN s BETWEEN 9 AND 10 THEN 1 ELSE 0 END) AS BIGINT) AS promoters,
+                  CAST(SUM(CASE WHEN s BETWEEN 7 AND 8 THEN 1 ELSE 0 END) AS BIGINT) AS passives,
+                  CAST(SUM(CASE WHEN s BETWEEN 0 AND 6 THEN 1 ELSE 0 END) AS BIGINT) AS detractors
+                FROM answers WHERE s BETWEEN 0 AND 10 GROUP BY g ORDER BY g
+                """).all().map { r in
+                NPSGroup(group: try r.decode(column: "g", as: String.self),
+                         score: NPSScore(promoters: try r.decode(column: "promoters", as: Int.self), passives: try r.decode(column: "passives", as: Int.self),
+                                         detractors: try r.decode(column: "detractors", as: Int.self)))
+            }
+        }
+    }
+
+    /// `Review Submitted` events aggregated per product (ratings 1–5), most reviewed first.
+    public func productReviews(workspaceId: Int64, limit: Int = 100) async throws -> [ProductReviews] {
+        let d = dialect
+        let product = d == .sqlite ? "CAST(json_extract(e.properties, '$.product_id') AS TEXT)" : "(e.properties->>'product_id')"
+        let rating = d == .sqlite
+            ? "CASE WHEN typeof(json_extract(e.properties, '$.rating')) IN ('integer', 'real') THEN CAST(json_extract(e.properties, '$.rating') AS REAL) END"
+            : "CASE WHEN (e.properties->>'rating') ~ '^[0-9]+(\\.[0-9]+)?$' THEN CAST(e.properties->>'rating' AS DOUBLE PRECISION) END"
+        return try await database.read { session in
+            try await session.sql.raw("""
+                SELECT \(unsafeRaw: product) AS product, COUNT(*) AS n, AVG(\(unsafeRaw: rating)) AS rating FROM \(unsafeRaw: d.events(.byName, as: "e"))
+                WHERE e.workspace_id = \(bind: workspaceId) AND e.event = 'Review Submitted' AND \(unsafeRaw: product) IS NOT NULL
+                GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT \(bind: limit)
+                """).all().map { r in
+                ProductReviews(productId: try r.decode(column: "product", as: String.self), reviews: try r.decode(column: "n", as: Int.self),
+                               averageRating: try r.decode(column: "rating", as: Double?.self) ?? 0)
+            }
+        }
+    }
+}
