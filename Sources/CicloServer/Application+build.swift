@@ -68,4 +68,5 @@ func registerDashboard(on router: Router<CicloRequestContext>, _ environment: Se
     SettingsPage(store: store, channels: environment.channels).register(on: pages)
     PredictionsPage(store: store, clock: environment.clock).register(on: pages)
     AnalyticsPage(store: store, clock: environment.clock).register(on: pages)
+    LoyaltyPage(store: store, clock: environment.clock).register(on: pages)
 }

@@ -84,6 +84,13 @@ struct ServeCommand: AsyncParsableCommand {
     static func loadDemo(_ store: Store) async throws {
         let workspace = try await store.workspace(named: "default")
         guard try await store.isEventLogEmpty(workspaceId: workspace.id) else { return }
+        // A loyalty program first, so the demo's orders, refunds, reviews and referrals show up in the ledger.
+        if try await store.loyaltyProgram(workspaceId: workspace.id) == nil {
+            try await store.applyLoyaltyProgram(workspaceId: workspace.id, [
+                "rewards": [["key": "5off", "name": "$5 off", "cost": 500, "kind": "amount-off", "value": 5],
+                            ["key": "shipping", "name": "Free shipping", "cost": 300, "kind": "free-shipping"]],
+            ])
+        }
         let shop = DemoShop(.init(profiles: 3_000, days: 365, seed: 1, workspaceId: workspace.id))
         let written = try await DemoLoader(store: store, shop: shop).load()
         say("Loaded the demo shop into workspace default: \(written) events from 3,000 visitors over the last year.")

@@ -60,6 +60,18 @@ struct LoyaltyFlowTests {
             #expect(view.history.filter { $0.kind == "earn_action" }.map(\.points) == [50])  // sign-up: once ever
             #expect(view.account.balance == 90)
             #expect(try await shop.store.verifyLoyalty(workspaceId: shop.ws, repair: false).discrepancies.isEmpty)
+
+            // Segments read the standing the ledger mirrors onto the profile, in SQL and in memory alike.
+            try await shop.send("NPS Submitted", user: "u1", properties: ["score": 9])
+            try await shop.process()
+            let condition = try Condition.parse(JSONValue.parse("""
+                {"all": [{"attribute": "loyalty_balance", "op": "gte", "value": 90}, {"attribute": "loyalty_tier", "op": "equals", "value": "bronze"},
+                         {"attribute": "nps_category", "op": "equals", "value": "promoter"}]}
+                """))
+            #expect(try await shop.store.matchingProfileIds(workspaceId: shop.ws, condition: condition) == [id])
+            let detail = try #require(try await shop.store.profileDetail(workspaceId: shop.ws, id: id))
+            #expect(detail.profile.loyalty.balance == 100 && detail.profile.loyalty.toNextTier == 460)  // the answer itself earned 10
+            #expect(ConditionEvaluator.evaluate(condition, ConditionContext(profile: detail.profile, history: [], now: shop.clock.now().epochMilliseconds)).matches)
         }
     }
 

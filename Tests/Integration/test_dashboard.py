@@ -18,7 +18,7 @@ from conftest import CicloServer, run_ciclo
 
 SHOTS = os.environ.get("CICLO_SCREENSHOTS") or os.path.join(os.path.dirname(__file__), "..", "..", ".build", "screenshots")
 PAGES = ["/overview", "/lifecycle", "/people", "/segments", "/segments/new", "/journeys", "/journeys/new", "/templates",
-         "/messages", "/settings", "/predictions", "/analytics"]
+         "/messages", "/settings", "/predictions", "/analytics", "/loyalty"]
 
 
 def chromium_driver():
@@ -153,6 +153,16 @@ def test_overview_people_segment_and_journey_in_a_browser(demo, browser):
     WebDriverWait(browser, 120).until(EC.presence_of_element_located((By.ID, "valuable")))
     assert browser.find_elements(By.CSS_SELECTOR, "#valuable tbody tr")
     shoot(browser, "predictions")
+
+    # The demo shop runs a loyalty program: members with points, and one member's ledger.
+    browser.get(demo.url + "/loyalty")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#members tbody tr")
+    assert rows, "demo customers earned points"
+    shoot(browser, "loyalty")
+    rows[0].find_element(By.TAG_NAME, "a").click()
+    WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.ID, "ledger")))
+    assert "earn order" in browser.find_element(By.ID, "ledger").text
+    shoot(browser, "loyalty-member")
 
     for page in ["segments", "journeys", "templates", "messages", "settings", "analytics"]:
         browser.get(demo.url + "/" + page)

@@ -15,6 +15,8 @@ public enum ProfileAttribute: String, Sendable, CaseIterable {
     case predictedClv12m = "predicted_clv_12m", clvPercentile = "clv_percentile", discountAffinity = "discount_affinity"
     case preferredChannel = "preferred_channel", bestSendHour = "best_send_hour", topCategory = "top_category"
     case topBrand = "top_brand", scoredAt = "scored_at"
+    case loyaltyBalance = "loyalty_balance", loyaltyTier = "loyalty_tier", loyaltyLifetime = "loyalty_lifetime"
+    case npsCategory = "nps_category", npsScore = "nps_score", referralCount = "referral_count"
 
     /// What kind of value the attribute holds.
     public enum Kind: Sendable { case number, time, text }
@@ -28,6 +30,14 @@ public enum ProfileAttribute: String, Sendable, CaseIterable {
         }
     }
 
+    /// Written by the points ledger rather than by the profile processor.
+    public var isLoyalty: Bool {
+        switch self {
+        case .loyaltyBalance, .loyaltyTier, .loyaltyLifetime, .npsCategory, .npsScore, .referralCount: true
+        default: false
+        }
+    }
+
     /// Its kind.
     public var kind: Kind {
         switch self {
@@ -35,7 +45,7 @@ public enum ProfileAttribute: String, Sendable, CaseIterable {
         case .eventCount, .sessionCount, .orderCount, .totalRevenue, .averageOrderValue, .lastOrderValue,
              .ordersWithCoupon, .rfmRecency, .rfmFrequency, .rfmMonetary, .lastOrderGapDays, .pAlive, .churnRisk,
              .expectedOrders90d, .purchaseProbability30d, .expectedOrderValue, .predictedClv12m, .clvPercentile,
-             .discountAffinity, .bestSendHour: .number
+             .discountAffinity, .bestSendHour, .loyaltyBalance, .loyaltyLifetime, .npsScore, .referralCount: .number
         default: .text
         }
     }
@@ -92,6 +102,12 @@ public enum ProfileAttribute: String, Sendable, CaseIterable {
         case .topCategory: return s(p.scores.topCategory)
         case .topBrand: return s(p.scores.topBrand)
         case .scoredAt: return t(p.scores.scoredAt)
+        case .loyaltyBalance: return n(p.loyalty.balance)
+        case .loyaltyTier: return s(p.loyalty.tier)
+        case .loyaltyLifetime: return n(p.loyalty.lifetime)
+        case .npsCategory: return s(p.loyalty.npsCategory)
+        case .npsScore: return n(p.loyalty.npsScore)
+        case .referralCount: return n(p.loyalty.referrals)
         }
     }
 }

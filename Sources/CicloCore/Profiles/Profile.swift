@@ -22,6 +22,8 @@ public struct Profile: Sendable, Equatable {
     public var lifecycle = ProfileLifecycle()
     /// What the predictions say (churn risk, CLV, affinities), from the last scoring run.
     public var scores = ProfileScores()
+    /// Loyalty standing, mirrored by the points ledger.
+    public var loyalty = ProfileLoyalty()
 
     /// Creates a profile.
     public init(id: Int64, workspaceId: Int64, traits: [String: JSONValue] = [:], traitTimes: [String: Int64] = [:],

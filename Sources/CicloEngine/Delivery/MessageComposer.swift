@@ -60,7 +60,7 @@ public struct MessageComposer: Sendable {
         put("locale", profile.computed.locale)
         return ["profile": .object(person), "traits": .object(profile.traits), "computed": computed, "event": trigger,
                 "workspace": ["name": .string(workspace.name)], "links": .object(links), "message": ["id": .int(messageId)],
-                "cart": computed["cart"] ?? [], "recommendations": [], "content": [], "predictions": profile.scores.json(profile)]
+                "cart": computed["cart"] ?? [], "recommendations": [], "content": [], "predictions": profile.scores.json(profile), "loyalty": profile.loyalty.json]
     }
 
     /// Sends every http(s) link through a signed redirect that records the click, adds UTM parameters to the

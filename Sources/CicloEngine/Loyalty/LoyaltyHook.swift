@@ -35,6 +35,10 @@ public struct LoyaltyHook: Sendable {
                     try await ledger.earn(order: order, properties: event.properties, profileId: profile, at: at)
                     try await ledger.referralOrder(refereeId: profile, orderId: order, at: at)
                 }
+            case "NPS Submitted":
+                if let score = event.properties["score"]?.doubleValue, score == score.rounded(), (0...10).contains(score) {
+                    try await ledger.recordNPS(profile, score: Int(score))
+                }
             case "Order Refunded", "Order Cancelled":
                 if let order = Self.orderId(event) {
                     let full = event.event == "Order Cancelled"

@@ -79,5 +79,6 @@ extension LoyaltyLedger {
                          AND l.profile_id = loyalty_accounts.profile_id AND l.pending)
             WHERE workspace_id = \(bind: workspaceId) AND profile_id IN (\(binds: ids))
             """).run()
+        try await mirror(ids)
     }
 }

@@ -158,6 +158,10 @@ extension LoyaltyLedger {
                 try await addLot(member, entryId: entry, points: points, at: now, pendingDays: 0)
                 try await refresh(member)
             }
+            try await sql.raw("""
+                UPDATE profiles SET referral_count = (SELECT COUNT(*) FROM referrals r WHERE r.workspace_id = profiles.workspace_id
+                  AND r.referrer_id = profiles.id AND r.status = 'completed') WHERE id = \(bind: try row.decode(column: "referrer_id", as: Int64.self))
+                """).run()
             try await emit("Referral Completed", try row.decode(column: "referrer_id", as: Int64.self),
                            ["referral_id": .int(id), "referee_id": .int(try row.decode(column: "referee_id", as: Int64.self))], key: "referral|\(id)")
         }

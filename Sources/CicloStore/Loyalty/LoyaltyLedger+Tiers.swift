@@ -41,6 +41,10 @@ extension LoyaltyLedger {
         let account = if let current { current } else { try await refresh(profileId) }
         let qualifying = try await qualifyingPoints(profileId)
         let target = program.tiers.last { $0.threshold <= qualifying } ?? program.tiers[0]
+        let next = program.tiers.first { $0.threshold > qualifying }
+        try await sql.raw("""
+            UPDATE profiles SET loyalty_to_next_tier = \(bind: next.map { $0.threshold - qualifying }) WHERE workspace_id = \(bind: workspaceId) AND id = \(bind: profileId)
+            """).run()
         let rank = { (key: String?) in program.tiers.firstIndex { $0.key == key } ?? -1 }
         if let manual = account.tierManualUntil, manual > now, account.tier != nil { return }
         let termEnded = account.tierUntil.map { $0 <= now } ?? true
@@ -57,6 +61,7 @@ extension LoyaltyLedger {
             UPDATE loyalty_accounts SET tier = \(bind: tier), tier_since = \(bind: now), tier_until = \(bind: until), tier_manual_until = \(bind: manualUntil)
             WHERE workspace_id = \(bind: workspaceId) AND profile_id = \(bind: profileId)
             """).run()
+        try await sql.raw("UPDATE profiles SET loyalty_tier = \(bind: tier) WHERE workspace_id = \(bind: workspaceId) AND id = \(bind: profileId)").run()
         guard announce, old != tier else { return }
         try await emit("Tier Changed", profileId, ["from": old.map { .string($0) } ?? .null, "to": .string(tier),
                                                   "direction": .string((program.tiers.firstIndex { $0.key == tier } ?? 0)

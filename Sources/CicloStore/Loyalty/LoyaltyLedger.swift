@@ -22,8 +22,10 @@ public struct LoyaltyLedger: Sendable {
     /// Creates the account if needed and holds its row lock until the transaction ends; matures due pending lots.
     @discardableResult
     public func lock(_ profileId: Int64) async throws -> LoyaltyAccount {
+        // A new member starts in the entry tier; reaching the next one is the ledger's business.
         try await sql.raw("""
-            INSERT INTO loyalty_accounts (workspace_id, profile_id) VALUES (\(bind: workspaceId), \(bind: profileId)) ON CONFLICT DO NOTHING
+            INSERT INTO loyalty_accounts (workspace_id, profile_id, tier, tier_since) VALUES (\(bind: workspaceId), \(bind: profileId),
+              \(bind: program.tiers.first?.key), \(bind: now)) ON CONFLICT DO NOTHING
             """).run()
         let lock = session.dialect == .postgres ? " FOR UPDATE" : ""
         let row = try await sql.raw("""
@@ -115,7 +117,30 @@ public struct LoyaltyLedger: Sendable {
             WHERE workspace_id = \(bind: ws) AND profile_id = \(bind: p) RETURNING \(unsafeRaw: Self.accountColumns)
             """).first()
         guard let row else { throw CicloError(.notFound, code: "unknown_member", "No loyalty account for profile \(profileId).") }
+        try await mirror([profileId])
         return try Self.account(row)
+    }
+
+    /// Copies members' standing onto their profiles, where segments and templates read it.
+    func mirror(_ ids: [Int64]) async throws {
+        let soon = now + 30 * 86_400_000
+        try await sql.raw("""
+            UPDATE profiles SET
+              loyalty_balance = (SELECT a.balance FROM loyalty_accounts a WHERE a.workspace_id = profiles.workspace_id AND a.profile_id = profiles.id),
+              loyalty_tier = (SELECT a.tier FROM loyalty_accounts a WHERE a.workspace_id = profiles.workspace_id AND a.profile_id = profiles.id),
+              loyalty_lifetime = (SELECT a.lifetime FROM loyalty_accounts a WHERE a.workspace_id = profiles.workspace_id AND a.profile_id = profiles.id),
+              loyalty_expiring = (SELECT COALESCE(SUM(l.remaining), 0) FROM loyalty_lots l WHERE l.workspace_id = profiles.workspace_id
+                AND l.profile_id = profiles.id AND NOT l.pending AND l.remaining > 0 AND l.expires_at > \(bind: now) AND l.expires_at <= \(bind: soon))
+            WHERE workspace_id = \(bind: workspaceId) AND id IN (\(binds: ids))
+            """).run()
+    }
+
+    /// Records a person's latest NPS answer on their profile.
+    public func recordNPS(_ profileId: Int64, score: Int) async throws {
+        guard let category = NPSScore.category(score) else { return }
+        try await sql.raw("""
+            UPDATE profiles SET nps_category = \(bind: category), nps_score = \(bind: score) WHERE workspace_id = \(bind: workspaceId) AND id = \(bind: profileId)
+            """).run()
     }
 
     func touch(_ profileId: Int64, at: Int64) async throws {

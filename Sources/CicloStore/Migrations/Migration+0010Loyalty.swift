@@ -5,6 +5,11 @@ extension Migration {
         let id = dialect.identityPrimaryKey
         let json = dialect.jsonType
         return [
+            // The ledger mirrors each member's standing onto the profile, where segments and templates read it.
+            "ALTER TABLE profiles ADD COLUMN loyalty_balance BIGINT", "ALTER TABLE profiles ADD COLUMN loyalty_tier TEXT",
+            "ALTER TABLE profiles ADD COLUMN loyalty_lifetime BIGINT", "ALTER TABLE profiles ADD COLUMN loyalty_to_next_tier BIGINT",
+            "ALTER TABLE profiles ADD COLUMN loyalty_expiring BIGINT", "ALTER TABLE profiles ADD COLUMN nps_category TEXT",
+            "ALTER TABLE profiles ADD COLUMN nps_score BIGINT", "ALTER TABLE profiles ADD COLUMN referral_count BIGINT",
             "CREATE TABLE loyalty_programs (workspace_id BIGINT PRIMARY KEY, definition \(json) NOT NULL, updated_at BIGINT NOT NULL)",
             """
             CREATE TABLE loyalty_accounts (

@@ -45,7 +45,8 @@ enum ProfileRow {
 
     /// The prediction run's columns; the processor never writes them, so its upserts leave them alone.
     static let scoreColumns = "p_alive, churn_risk, expected_orders_90d, purchase_probability_30d, expected_order_value, "
-        + "predicted_clv_12m, clv_percentile, discount_affinity, preferred_channel, best_send_hour, top_category, top_brand, scored_at"
+        + "predicted_clv_12m, clv_percentile, discount_affinity, preferred_channel, best_send_hour, top_category, top_brand, scored_at, "
+        + "loyalty_balance, loyalty_tier, loyalty_lifetime, loyalty_to_next_tier, loyalty_expiring, nps_category, nps_score, referral_count"
 
     static func decode(_ row: any SQLRow) throws -> Profile {
         let traits = (try? JSONValue.parse(try row.decode(column: "traits", as: String.self)))?.objectValue ?? [:]
@@ -81,6 +82,16 @@ enum ProfileRow {
         scores.topBrand = try row.decode(column: "top_brand", as: String?.self)
         scores.scoredAt = try row.decode(column: "scored_at", as: Int64?.self)
         profile.scores = scores
+        var loyalty = ProfileLoyalty()
+        loyalty.balance = try row.decode(column: "loyalty_balance", as: Int?.self)
+        loyalty.tier = try row.decode(column: "loyalty_tier", as: String?.self)
+        loyalty.lifetime = try row.decode(column: "loyalty_lifetime", as: Int?.self)
+        loyalty.toNextTier = try row.decode(column: "loyalty_to_next_tier", as: Int?.self)
+        loyalty.expiringSoon = try row.decode(column: "loyalty_expiring", as: Int?.self)
+        loyalty.npsCategory = try row.decode(column: "nps_category", as: String?.self)
+        loyalty.npsScore = try row.decode(column: "nps_score", as: Int?.self)
+        loyalty.referrals = try row.decode(column: "referral_count", as: Int?.self)
+        profile.loyalty = loyalty
         return profile
     }
 }
