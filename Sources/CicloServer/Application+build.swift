@@ -31,6 +31,7 @@ public func buildRouter(_ environment: ServerEnvironment) -> Router<CicloRequest
     TrackingRoutes(environment: environment).register(on: router)
     PersonalizeRoutes(environment: environment).register(on: router)
     TrackingLinkRoutes(environment: environment).register(on: router)
+    SurveyRoutes(environment: environment).register(on: router)
     PreferenceRoutes(environment: environment).register(on: router)
     ProviderCallbackRoutes(environment: environment, twilio: environment.channels.twilio, publicURL: environment.channels.publicURL)
         .register(on: router)

@@ -117,7 +117,7 @@ struct LoyaltyFlowTests {
     func surveyThrottle(engine: Dialect) async throws {
         try await Self.shop(engine, program: [:]) { shop in
             let ledger = { @Sendable (s: Store, ws: Int64) async throws -> Bool in
-                try await s.withLedger(workspaceId: ws) { ledger in try await ledger.claimSurveySend(42) }
+                try await s.claimSurveySend(workspaceId: ws, profileId: 42)
             }
             let first = try await ledger(shop.store, shop.ws)
             shop.clock.advance(by: 29 * 86_400)

@@ -81,12 +81,29 @@ public enum JourneyTemplates {
            "wait-delivery": {"type": "wait", "duration": {"days": 7}, "next": "ask-review"},
            "ask-review": {"type": "message", "channel": "email", "template": "review-request", "next": "await-review"},
            "await-review": {"type": "waitForEvent", "event": "Review Submitted", "timeout": {"days": 7},
-                            "onEvent": "high-score", "onTimeout": "ask-review-again"},
+                            "onEvent": "high-score", "onTimeout": "opened"},
+           "opened": {"type": "branch", "branches": [
+               {"condition": {"event": "Email Opened", "where": [{"property": "template", "op": "equals", "value": "review-request"}],
+                              "within": {"days": 8}}, "next": "ask-review-again"}]},
            "ask-review-again": {"type": "message", "channel": "email", "template": "review-request"},
            "high-score": {"type": "branch", "branches": [
                {"condition": {"event": "Review Submitted", "where": [{"property": "rating", "op": "gte", "value": 4}], "within": {"days": 14}},
                 "next": "referral"}]},
            "referral": {"type": "message", "channel": "email", "template": "referral-ask"}}}
+        """#,
+        #"""
+        {"key": "nps-survey", "name": "NPS survey with promoter and detractor follow-ups", "priority": 1,
+         "trigger": {"event": "Order Completed"}, "entry": {"frequency": {"oncePer": {"days": 90}}},
+         "start": "wait-14d",
+         "steps": {
+           "wait-14d": {"type": "wait", "duration": {"days": 14}, "next": "survey"},
+           "survey": {"type": "message", "channel": "email", "template": "nps-survey", "next": "await-answer"},
+           "await-answer": {"type": "waitForEvent", "event": "NPS Submitted", "timeout": {"days": 10}, "onEvent": "answer"},
+           "answer": {"type": "branch", "branches": [
+               {"condition": {"attribute": "nps_category", "op": "equals", "value": "promoter"}, "next": "referral"},
+               {"condition": {"attribute": "nps_category", "op": "equals", "value": "detractor"}, "next": "alert"}]},
+           "referral": {"type": "message", "channel": "email", "template": "referral-ask"},
+           "alert": {"type": "message", "channel": "webhook", "template": "https://hooks.example.com/ciclo/nps-detractor"}}}
         """#,
     ]
 }

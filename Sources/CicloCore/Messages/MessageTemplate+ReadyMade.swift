@@ -46,6 +46,16 @@ extension MessageTemplate {
               heading: "You are on the list", body: "Shop the new collection before anyone else.", cta: "Shop early"),
         email("review-request", "Review request", subject: "How was your order?", preheader: "Tell us in one click",
               heading: "How did we do?", body: "Your review helps other shoppers.", cta: "Write a review"),
+        MessageTemplate(key: "nps-survey", name: "NPS survey", channel: "email", topic: "nps", parts: [
+            "subject": "How likely are you to recommend {{ workspace.name }}?", "preheader": "One click is all it takes",
+            "html": """
+                <!doctype html><html><body style="font-family:Helvetica,Arial,sans-serif;color:#1f2933;max-width:560px;margin:auto">
+                <h1 style="font-size:20px">How likely are you to recommend us to a friend?</h1>
+                <p>{% for link in links.nps %}<a href="{{ link.url }}" style="display:inline-block;width:32px;padding:8px 0;margin:2px;text-align:center;border:1px solid #cbd2d9;border-radius:4px;text-decoration:none;color:#1f2933">{{ link.score }}</a>{% endfor %}</p>
+                <p style="font-size:12px;color:#7b8794">0 = not at all likely, 10 = extremely likely. <a href="{{ links.unsubscribe }}">Unsubscribe</a></p>
+                </body></html>
+                """,
+            "text": "How likely are you to recommend us?\n{% for link in links.nps %}{{ link.score }}: {{ link.url }}\n{% endfor %}"]),
         email("referral-ask", "Referral ask", subject: "Give 10, get 10", preheader: "Share the love",
               heading: "Share with a friend", body: "Your friends get 10 off and so do you.", cta: "Get my link"),
     ]

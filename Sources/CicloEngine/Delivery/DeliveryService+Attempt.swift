@@ -29,6 +29,10 @@ extension DeliveryService {
             return (.suppressed(reason), nil)
         }
         if !d.transactional, let hold = try await sendTimeRules(d, profile: profile, now: now) { return (hold, nil) }
+        // Surveys are throttled per person across channels; a throttled one is dropped, never queued for later.
+        if template.topic == "nps", !(try await store.claimSurveySend(workspaceId: d.workspaceId, profileId: profile.id)) {
+            return (.suppressed("survey throttled: at most one survey per person every 30 days"), nil)
+        }
         let message = try composer.compose(d, template: template, profile: profile, identifiers: identifiers, workspace: workspace)
         switch d.channel {
         case "email":

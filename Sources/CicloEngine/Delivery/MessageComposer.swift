@@ -26,8 +26,16 @@ public struct MessageComposer: Sendable {
             ["w": .int(workspace.id), "p": .int(profile.id), "c": .string(template.channel), "t": .string(template.topic), "m": .int(delivery.id)],
             secret: secret)
         let preferences = publicURL + "/preferences/" + LinkSigner.token(["w": .int(workspace.id), "p": .int(profile.id)], secret: secret)
+        var links: [String: JSONValue] = ["unsubscribe": .string(unsubscribe), "preferences": .string(preferences)]
+        if template.topic == "nps" {
+            // One signed link per score, 0 to 10: a click is the answer.
+            links["nps"] = .array((0...10).map { score in
+                ["score": .int(Int64(score)), "url": .string(publicURL + "/s/nps/" + LinkSigner.token(
+                    ["w": .int(workspace.id), "m": .int(delivery.id), "s": .int(Int64(score))], secret: secret))]
+            })
+        }
         let context = Self.context(profile: profile, identifiers: identifiers, trigger: delivery.payload["trigger"] ?? [:], workspace: workspace,
-                                   links: ["unsubscribe": .string(unsubscribe), "preferences": .string(preferences)], messageId: delivery.id)
+                                   links: links, messageId: delivery.id)
         let zone = TimeZone(identifier: profile.computed.timeZone ?? workspace.timeZone) ?? .gmt
         var parts = try template.render(context, timeZone: zone)
         if template.channel == "email", let html = parts["html"] {

@@ -19,6 +19,12 @@ public struct LoyaltyHook: Sendable {
     }
 
     func apply(_ result: ProfileBatchResult, _ session: DatabaseSession) async throws {
+        // NPS answers are kept on the profile whether or not the workspace runs a points program.
+        for event in result.events where event.event == "NPS Submitted" {
+            if let profile = event.profileId, let score = event.properties["score"]?.doubleValue, score == score.rounded(), (0...10).contains(score) {
+                try await Store.recordNPS(in: session, workspaceId: result.workspaceId, profileId: profile, score: Int(score))
+            }
+        }
         guard let program = try await Store.loyaltyProgramIfAny(in: session, workspaceId: result.workspaceId) else { return }
         let ledger = LoyaltyLedger(session: session, workspaceId: result.workspaceId, program: program, now: clock.now().epochMilliseconds)
         let actions = Dictionary(grouping: program.actions.filter { $0.key != "birthday" }, by: \.event)
@@ -34,10 +40,6 @@ public struct LoyaltyHook: Sendable {
                 if let order = Self.orderId(event) {
                     try await ledger.earn(order: order, properties: event.properties, profileId: profile, at: at)
                     try await ledger.referralOrder(refereeId: profile, orderId: order, at: at)
-                }
-            case "NPS Submitted":
-                if let score = event.properties["score"]?.doubleValue, score == score.rounded(), (0...10).contains(score) {
-                    try await ledger.recordNPS(profile, score: Int(score))
                 }
             case "Order Refunded", "Order Cancelled":
                 if let order = Self.orderId(event) {

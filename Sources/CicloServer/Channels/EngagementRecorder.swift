@@ -8,7 +8,8 @@ import Foundation
 struct EngagementRecorder: Sendable {
     let environment: ServerEnvironment
 
-    func record(_ name: String, message d: Delivery, extra: [String: JSONValue] = [:]) async throws {
+    /// Records `name` for the message's person; a fixed `key` makes a repeat (a second click) a no-op.
+    func record(_ name: String, message d: Delivery, extra: [String: JSONValue] = [:], key: String? = nil) async throws {
         guard let contact = try await environment.store.contact(workspaceId: d.workspaceId, profileId: d.profileId) else { return }
         var properties: [String: JSONValue] = ["message_id": .int(d.id), "channel": .string(d.channel), "template": .string(d.template)]
         if let journey = d.journeyKey { properties["journey"] = .string(journey) }
@@ -17,7 +18,7 @@ struct EngagementRecorder: Sendable {
         for (key, value) in extra { properties[key] = value }
         let now = environment.clock.now()
         guard let event = Event.engagement(name, workspaceId: d.workspaceId, identifiers: contact.identifiers, properties: properties,
-                                           at: now, messageId: "ciclo-engagement:\(d.id):\(name):\(now.epochMilliseconds)") else { return }
+                                           at: now, messageId: key ?? "ciclo-engagement:\(d.id):\(name):\(now.epochMilliseconds)") else { return }
         _ = try await environment.ingest.submit([event])
     }
 

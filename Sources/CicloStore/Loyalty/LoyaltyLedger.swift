@@ -135,13 +135,7 @@ public struct LoyaltyLedger: Sendable {
             """).run()
     }
 
-    /// Records a person's latest NPS answer on their profile.
-    public func recordNPS(_ profileId: Int64, score: Int) async throws {
-        guard let category = NPSScore.category(score) else { return }
-        try await sql.raw("""
-            UPDATE profiles SET nps_category = \(bind: category), nps_score = \(bind: score) WHERE workspace_id = \(bind: workspaceId) AND id = \(bind: profileId)
-            """).run()
-    }
+
 
     func touch(_ profileId: Int64, at: Int64) async throws {
         try await sql.raw("""

@@ -68,3 +68,27 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// Records a person's latest NPS answer on their profile, inside the batch that brought it.
+    public static func recordNPS(in session: DatabaseSession, workspaceId: Int64, profileId: Int64, score: Int) async throws {
+        guard let category = NPSScore.category(score) else { return }
+        try await session.sql.raw("""
+            UPDATE profiles SET nps_category = \(bind: category), nps_score = \(bind: score) WHERE workspace_id = \(bind: workspaceId) AND id = \(bind: profileId)
+            """).run()
+    }
+
+    /// Claims the right to send `profileId` a survey now: false (drop it, do not queue it) when one went out on any
+    /// channel within `throttleDays`. One statement, so two deliveries at once cannot both claim it.
+    public func claimSurveySend(workspaceId: Int64, profileId: Int64, throttleDays: Int = 30) async throws -> Bool {
+        let now = self.now
+        let cutoff = now - Int64(throttleDays) * 86_400_000
+        return try await database.write { session in
+            try await session.sql.raw("""
+                INSERT INTO survey_sends (workspace_id, profile_id, sent_at) VALUES (\(bind: workspaceId), \(bind: profileId), \(bind: now))
+                ON CONFLICT (workspace_id, profile_id) DO UPDATE SET sent_at = excluded.sent_at WHERE survey_sends.sent_at <= \(bind: cutoff)
+                RETURNING sent_at
+                """).first() != nil
+        }
+    }
+}

@@ -70,18 +70,4 @@ extension LoyaltyLedger {
             WHERE loyalty_accounts.birthday IS NULL OR loyalty_accounts.birthday <> excluded.birthday
             """).run()
     }
-
-    /// Claims the right to send a survey now: false (drop it, do not queue it) within the throttle of the last send.
-    public func claimSurveySend(_ profileId: Int64, throttleDays: Int = 30) async throws -> Bool {
-        let account = try await lock(profileId)
-        _ = account
-        let last = try await sql.raw("""
-            SELECT nps_sent_at FROM loyalty_accounts WHERE workspace_id = \(bind: workspaceId) AND profile_id = \(bind: profileId)
-            """).first()?.decode(column: "nps_sent_at", as: Int64?.self)
-        guard NPSScore.maySend(lastSentAt: last, now: now, throttleDays: throttleDays) else { return false }
-        try await sql.raw("""
-            UPDATE loyalty_accounts SET nps_sent_at = \(bind: now) WHERE workspace_id = \(bind: workspaceId) AND profile_id = \(bind: profileId)
-            """).run()
-        return true
-    }
 }

@@ -26,7 +26,6 @@ extension Migration {
                 deficit BIGINT NOT NULL DEFAULT 0,
                 birthday TEXT,
                 birthday_since BIGINT,
-                nps_sent_at BIGINT,
                 PRIMARY KEY (workspace_id, profile_id)
             )
             """,
@@ -113,6 +112,8 @@ extension Migration {
                 UNIQUE (workspace_id, referee_id)
             )
             """,
+            // One survey per person per throttle period, across channels; claimed atomically at send time.
+            "CREATE TABLE survey_sends (workspace_id BIGINT NOT NULL, profile_id BIGINT NOT NULL, sent_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, profile_id))",
             "CREATE INDEX referrals_referrer ON referrals (workspace_id, referrer_id, created_at)",
             "CREATE INDEX referrals_due ON referrals (workspace_id, status, qualifies_at)",
         ]
