@@ -264,3 +264,40 @@ def test_web_push_payload_decrypts_with_an_independent_implementation(channel_se
     assert plaintext.endswith(b"\x02")
     payload = json.loads(plaintext[:-1])
     assert payload["title"] == "Hi Pia" and payload["url"] == "https://shop.example.com/cart"
+
+
+def test_nps_survey_by_email_one_click_answer_and_30_day_throttle(channel_server):
+    server, sink, *_ = channel_server
+    post_batch(server, [{"type": "identify", "userId": "nia", "traits": {"email": "nia@example.com"}}])
+    pid = profile_id(server, "nia")
+    assert server.admin("POST", "/api/v1/messages", json={"profileId": pid, "template": "nps-survey"}).status_code == 202
+    envelope = sink.wait(1)[0]
+    message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    assert message["Subject"].startswith("How likely are you to recommend")
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    links = dict(re.findall(r"^(\d+): (\S+/s/nps/\S+)$", text, re.M))
+    assert sorted(int(k) for k in links) == list(range(11))
+
+    # A second survey within 30 days is dropped, not queued.
+    assert server.admin("POST", "/api/v1/messages", json={"profileId": pid, "template": "nps-survey"}).status_code == 202
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        statuses = sorted(m["status"] for m in server.admin("GET", "/api/v1/outbox").json()["messages"]
+                          if m["template"] == "nps-survey" and m["status"] not in ("queued", "sending"))
+        if len(statuses) == 2:
+            break
+        time.sleep(0.1)
+    assert statuses == ["sent", "suppressed"] or statuses == ["delivered", "suppressed"], statuses
+    time.sleep(0.5)
+    assert len(sink.messages) == 1
+
+    page = requests.get(links["10"])
+    assert page.status_code == 200 and "10 out of 10" in page.text
+    assert requests.get(links["2"]).status_code == 200  # a second click is the same answer repeated: ignored
+    answers = wait_for(lambda: [e for e in timeline(server, "nia") if e.get("event") == "NPS Submitted"])
+    time.sleep(0.5)
+    answers = [e for e in timeline(server, "nia") if e.get("event") == "NPS Submitted"]
+    assert [a["properties"]["score"] for a in answers] == [10]
+    assert answers[0]["properties"]["template"] == "nps-survey"
+    nps = wait_for(lambda: server.admin("GET", "/api/v1/loyalty/nps").json()["groups"])
+    assert nps[0]["promoters"] == 1 and nps[0]["nps"] == 100
