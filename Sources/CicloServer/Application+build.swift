@@ -37,6 +37,7 @@ public func buildRouter(_ environment: ServerEnvironment) -> Router<CicloRequest
         .register(on: router)
     let admin = router.group("api/v1").add(middleware: AdminAuthMiddleware(credentials: environment.credentials))
     AdminWorkspaceRoutes(environment: environment).register(on: admin)
+    RecommendationRoutes(environment: environment).register(on: router, admin: admin)
     AdminEventRoutes(environment: environment).register(on: admin)
     AdminProfileRoutes(environment: environment).register(on: admin)
     AdminSegmentRoutes(environment: environment).register(on: admin)

@@ -28,6 +28,7 @@ extension Migration {
         .predictions,
         .analytics,
         .loyalty,
+        .recommendations,
     ]
 
     /// The schema version this build writes.

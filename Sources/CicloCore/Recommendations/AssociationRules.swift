@@ -1,0 +1,83 @@
+import Foundation
+
+/// A set of items with its support (share of baskets that hold all of them).
+public struct FrequentItemset: Sendable, Equatable {
+    public var items: [String]
+    public var support: Double
+}
+
+/// An association rule A → C with its measures; `conviction` is infinite when the rule never fails.
+public struct AssociationRule: Sendable, Equatable {
+    public var antecedent: [String]
+    public var consequent: [String]
+    public var support: Double
+    public var confidence: Double
+    public var lift: Double
+    public var leverage: Double
+    public var conviction: Double
+
+    /// The rule as JSON; an infinite conviction is written as the string "Infinity", never as a bare number.
+    public var json: JSONValue {
+        ["antecedent": .array(antecedent.map { .string($0) }), "consequent": .array(consequent.map { .string($0) }),
+         "support": .double(support), "confidence": .double(confidence), "lift": .double(lift), "leverage": .double(leverage),
+         "conviction": conviction.isFinite ? .double(conviction) : .string("Infinity")]
+    }
+}
+
+/// Apriori over baskets of distinct items: frequent itemsets at a minimum support, then every rule they allow.
+public struct AssociationRules: Sendable {
+    public let itemsets: [FrequentItemset]
+    public let rules: [AssociationRule]
+    public let baskets: Int
+
+    public init(baskets input: [Set<String>], minSupport: Double, maxLength: Int = 3) {
+        let n = Double(max(input.count, 1))
+        baskets = input.count
+        let minCount = Int((minSupport * n - 1e-9).rounded(.up))
+        var counts: [String: Int] = [:]
+        for basket in input { for item in basket { counts[item, default: 0] += 1 } }
+        var level = counts.filter { $0.value >= minCount }.keys.sorted().map { [$0] }
+        var support: [[String]: Int] = Dictionary(uniqueKeysWithValues: level.map { ($0, counts[$0[0]]!) })
+        var length = 1
+        // Only the frequent items matter from here on: shrink every basket to them once.
+        let frequentItems = Set(level.map { $0[0] })
+        let trimmed = input.map { $0.intersection(frequentItems) }.filter { $0.count >= 2 }
+        while !level.isEmpty, length < maxLength {
+            length += 1
+            let previous = Set(level)
+            var candidates = Set<[String]>()
+            for i in level.indices {
+                for j in level.indices where j > i && level[i].dropLast() == level[j].dropLast() {
+                    let candidate = (level[i] + [level[j].last!]).sorted()
+                    // Every subset one shorter must be frequent (the Apriori property).
+                    if candidate.indices.allSatisfy({ k in previous.contains(candidate.enumerated().filter { $0.offset != k }.map(\.element)) }) {
+                        candidates.insert(candidate)
+                    }
+                }
+            }
+            var found: [[String]: Int] = [:]
+            for basket in trimmed where basket.count >= length {
+                for candidate in candidates where candidate.allSatisfy(basket.contains) { found[candidate, default: 0] += 1 }
+            }
+            level = found.filter { $0.value >= minCount }.keys.sorted { $0.lexicographicallyPrecedes($1) }
+            for itemset in level { support[itemset] = found[itemset] }
+        }
+        // Sorted by size, then by items, so output is the same on every run and engine.
+        func key(_ items: [String]) -> String { String(format: "%03d", items.count) + "\u{1}" + items.joined(separator: "\u{1}") }
+        itemsets = support.map { FrequentItemset(items: $0.key, support: Double($0.value) / n) }.sorted { key($0.items) < key($1.items) }
+        var rules: [AssociationRule] = []
+        for (items, count) in support where items.count >= 2 {
+            let sAC = Double(count) / n
+            for mask in 1..<(1 << items.count) - 1 {
+                let a = items.enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element)
+                let c = items.enumerated().filter { mask & (1 << $0.offset) == 0 }.map(\.element)
+                guard let ca = support[a], let cc = support[c] else { continue }
+                let sA = Double(ca) / n, sC = Double(cc) / n
+                let confidence = sAC / sA
+                rules.append(AssociationRule(antecedent: a, consequent: c, support: sAC, confidence: confidence, lift: confidence / sC,
+                                             leverage: sAC - sA * sC, conviction: confidence >= 1 - 1e-12 ? .infinity : (1 - sC) / (1 - confidence)))
+            }
+        }
+        self.rules = rules.sorted { (key($0.antecedent), key($0.consequent)) < (key($1.antecedent), key($1.consequent)) }
+    }
+}
