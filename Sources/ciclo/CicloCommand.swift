@@ -11,7 +11,7 @@ struct CicloCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, WorkspaceCommand.self, SourceCommand.self, TokenCommand.self,
             DemoCommand.self, ImportCommand.self, ExportCommand.self, ProfilesCommand.self, SegmentsCommand.self,
-            RFMCommand.self, LifecycleCommand.self, JourneyCommand.self, UserCommand.self, PredictCommand.self, LoyaltyCommand.self, ReportCommand.self, AnalyticsCommand.self, BenchCommand.self,
+            RFMCommand.self, LifecycleCommand.self, JourneyCommand.self, UserCommand.self, PredictCommand.self, LoyaltyCommand.self, RecommendCommand.self, ReportCommand.self, AnalyticsCommand.self, BenchCommand.self,
         ])
 
     /// Runs the command, printing failures as one line on standard error with a non-zero exit.

@@ -106,6 +106,13 @@ class CicloServer:
             self.process.kill()
             self.process.wait()
 
+    def wait_processed(self, timeout=120):
+        """Waits until the profile processor has applied every stored event."""
+        deadline = time.monotonic() + timeout
+        while self.admin("GET", "/api/v1/profiles/processing").json()["events"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert self.admin("GET", "/api/v1/profiles/processing").json()["events"] == 0
+
     def admin(self, method, path, **kwargs):
         headers = kwargs.pop("headers", {})
         headers["Authorization"] = f"Bearer {self.admin_token}"
