@@ -301,3 +301,26 @@ def test_nps_survey_by_email_one_click_answer_and_30_day_throttle(channel_server
     assert answers[0]["properties"]["template"] == "nps-survey"
     nps = wait_for(lambda: server.admin("GET", "/api/v1/loyalty/nps").json()["groups"])
     assert nps[0]["promoters"] == 1 and nps[0]["nps"] == 100
+
+
+def test_email_shows_personalised_recommendations(channel_server):
+    server, sink, *_ = channel_server
+    template = {"name": "Picks", "channel": "email", "parts": {
+        "subject": "Picked for you", "text": "{% for p in recommendations %}{{ p.name }} ({{ p.strategy }})\n{% endfor %}",
+        "html": "<p>{% for p in recommendations %}{{ p.name }} {% endfor %}</p>"}}
+    assert server.admin("PUT", "/api/v1/templates/picks", json=template).status_code == 200
+    events = []
+    for u in range(8):
+        for product, name in [("p1", "Tent"), ("p2", "Stove")]:
+            events.append({"type": "track", "userId": f"camper{u}", "event": "Product Viewed",
+                           "properties": {"product_id": product, "name": name, "category": "camping"}})
+    events.append({"type": "identify", "userId": "rae", "traits": {"email": "rae@example.com"}})
+    events.append({"type": "track", "userId": "rae", "event": "Product Viewed", "properties": {"product_id": "p1", "name": "Tent"}})
+    post_batch(server, events)
+    server.wait_processed()
+    trained = server.admin("POST", "/api/v1/recommendations/train")
+    assert trained.status_code == 200 and trained.json()["products"] == 2
+    assert server.admin("POST", "/api/v1/messages", json={"profileId": profile_id(server, "rae"), "template": "picks"}).status_code == 202
+    message = email.message_from_bytes(sink.wait(1)[0].content, policy=email.policy.default)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert text.splitlines()[0] == "Stove (personalised)", text

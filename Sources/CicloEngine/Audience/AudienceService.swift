@@ -64,6 +64,7 @@ public actor AudienceService: Service {
                     lastPredictionCheck[workspace.id] = now
                     try await predictIfDue(workspace, now: now)
                 }
+                try await retrainRecommendationsIfDue(workspace, now: now)
                 if now.timeIntervalSince(lastLoyalty[workspace.id] ?? .distantPast) >= 3_600 {
                     lastLoyalty[workspace.id] = now
                     let report = try await store.runLoyaltyJobs(workspaceId: workspace.id)
@@ -96,6 +97,17 @@ public actor AudienceService: Service {
             logger.info("predictions refreshed", metadata: ["workspace": "\(workspace.name)", "customers": "\(report.run.customers)"])
         } catch let error as CicloError where error.kind == .badRequest {
             logger.info("predictions skipped", metadata: ["workspace": "\(workspace.name)", "reason": "\(error.message)"])
+        }
+    }
+
+    /// Retrains the recommendation models once a day (the last training time is in the database, so restarts do not
+    /// rerun it), only for workspaces with product events, so new products get neighbours at the next refresh.
+    func retrainRecommendationsIfDue(_ workspace: Workspace, now: Date) async throws {
+        if let model = try await store.recommendationModel(workspaceId: workspace.id),
+           now.timeIntervalSince(Date(epochMilliseconds: model.trainedAt)) < 86_400 { return }
+        let report = try await RecommendationTrainer(store: store).train(workspaceId: workspace.id)
+        if report.interactions > 0 {
+            logger.info("recommendations trained", metadata: ["workspace": "\(workspace.name)", "products": "\(report.products)"])
         }
     }
 }

@@ -33,7 +33,20 @@ extension DeliveryService {
         if template.topic == "nps", !(try await store.claimSurveySend(workspaceId: d.workspaceId, profileId: profile.id)) {
             return (.suppressed("survey throttled: at most one survey per person every 30 days"), nil)
         }
-        let message = try composer.compose(d, template: template, profile: profile, identifiers: identifiers, workspace: workspace)
+        // Only templates that show recommendations pay for computing them.
+        var recommendations: JSONValue = []
+        if template.parts.values.contains(where: { $0.contains("recommendations") }) {
+            let list = try await RecommendationService(store: store).recommend(workspaceId: d.workspaceId, profileId: profile.id, strategy: .personalised, k: 4)
+            recommendations = .array(list.items.map { item in
+                var o: [String: JSONValue] = ["product_id": .string(item.product.id), "strategy": .string(item.strategy)]
+                if let n = item.product.name { o["name"] = .string(n) }
+                if let p = item.product.price { o["price"] = .double(p) }
+                if let c = item.product.category { o["category"] = .string(c) }
+                return .object(o)
+            })
+        }
+        let message = try composer.compose(d, template: template, profile: profile, identifiers: identifiers, workspace: workspace,
+                                           recommendations: recommendations)
         switch d.channel {
         case "email":
             guard let address else { return (.suppressed("no email address"), message) }
