@@ -60,3 +60,14 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// Ids of live profiles, lowest first (for benchmarks and sampling).
+    public func liveProfileIds(workspaceId: Int64, limit: Int) async throws -> [Int64] {
+        try await database.read { session in
+            try await session.sql.raw("""
+                SELECT id FROM profiles WHERE workspace_id = \(bind: workspaceId) AND merged_into IS NULL ORDER BY id LIMIT \(bind: limit)
+                """).all().map { try $0.decode(column: "id", as: Int64.self) }
+        }
+    }
+}

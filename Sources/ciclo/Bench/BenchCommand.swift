@@ -6,5 +6,5 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench", abstract: "Run benchmarks and print their figures.",
         subcommands: [AllBenchmarks.self, DemoBenchmark.self, IngestBenchmark.self, ProfilesBenchmark.self, SegmentsBenchmark.self,
                       JourneysBenchmark.self, EmailBenchmark.self, DashboardBenchmark.self, PredictBenchmark.self, AnalyticsBenchmark.self,
-                      LoyaltyBenchmark.self])
+                      LoyaltyBenchmark.self, RecommendBenchmark.self])
 }
