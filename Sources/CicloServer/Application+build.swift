@@ -38,6 +38,7 @@ public func buildRouter(_ environment: ServerEnvironment) -> Router<CicloRequest
     let admin = router.group("api/v1").add(middleware: AdminAuthMiddleware(credentials: environment.credentials))
     AdminWorkspaceRoutes(environment: environment).register(on: admin)
     RecommendationRoutes(environment: environment).register(on: router, admin: admin)
+    AdminContentRoutes(environment: environment).register(on: admin, router: router)
     AdminEventRoutes(environment: environment).register(on: admin)
     AdminProfileRoutes(environment: environment).register(on: admin)
     AdminSegmentRoutes(environment: environment).register(on: admin)

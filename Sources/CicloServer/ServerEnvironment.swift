@@ -22,6 +22,8 @@ public struct ServerEnvironment: Sendable {
     public var delivery: DeliveryService
     /// Recent write-key and admin-token look-ups.
     public var credentials: CredentialCache
+    /// Next best content and coverage, with its performance cache.
+    public var content: ContentAdvisor
     /// The long-running services behind the HTTP surface, in start order.
     public var services: [any Service] { backgroundAudience ? [ingest, profiles, audience, journeys, delivery] : [ingest, profiles] }
     /// Whether re-checks, reconciliation and RFM run on their own (tests drive them by hand).
@@ -40,6 +42,7 @@ public struct ServerEnvironment: Sendable {
         self.delivery = DeliveryService(store: store, settings: channels, clock: clock, logger: logger)
         self.backgroundAudience = backgroundAudience
         self.store = store
+        self.content = ContentAdvisor(store: store)
         let profiles = ProfileProcessor(store: store, clock: clock, logger: logger,
                                         hooks: [LiveAudience(store: store, clock: clock).hook, LoyaltyHook(store: store, clock: clock).hook,
                                                 JourneyTriggers(store: store, clock: clock).hook, ConsentEvents().hook])

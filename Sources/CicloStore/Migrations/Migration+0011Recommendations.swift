@@ -1,7 +1,8 @@
 extension Migration {
     /// Recommendations: the product catalogue (imported or learned from `Product Viewed`), trained popularity and
     /// trending scores, and item neighbours (similar items, bought together).
-    static let recommendations = Migration(version: 11, name: "product catalogue and recommendation models") { dialect in
+    /// The content library: items by stage and persona (the definition as JSON, with the columns queries filter on).
+    static let recommendations = Migration(version: 11, name: "product catalogue, recommendation models, content library") { dialect in
         [
             """
             CREATE TABLE products (
@@ -36,6 +37,17 @@ extension Migration {
                 neighbour_id TEXT NOT NULL,
                 score DOUBLE PRECISION NOT NULL,
                 PRIMARY KEY (workspace_id, strategy, product_id, neighbour_id)
+            )
+            """,
+            """
+            CREATE TABLE content_items (
+                workspace_id BIGINT NOT NULL,
+                key TEXT NOT NULL,
+                status TEXT NOT NULL,
+                goal_event TEXT,
+                definition \(dialect.jsonType) NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (workspace_id, key)
             )
             """,
             "CREATE TABLE recommendation_models (workspace_id BIGINT PRIMARY KEY, trained_at BIGINT NOT NULL, summary \(dialect.jsonType) NOT NULL)",
