@@ -91,6 +91,10 @@ struct ContentLibraryTests {
             clock.set(ISO8601.parse("2027-04-02T00:00:00Z")!)
             let later = try await app.get(client, "/api/v1/content/coverage")
             #expect(later["cells"]?.arrayValue?.first { $0["persona"] == "bargain" && $0["stage"] == "convert" }?["items"] == 4)
+            try await client.execute(uri: "/v1/personalize?\(key)&userId=bea&slots=content", method: .get) { r in
+                #expect(r.status == .ok && r.json["content"]?["stage"] == "fulfil")
+                #expect(r.json["content"]?["items"]?.arrayValue?.first?["key"] == "onboard-fulfil")
+            }
             try await client.execute(uri: "/api/v1/content/next?profileId=abc", method: .get, headers: app.adminHeaders) { #expect($0.status == .badRequest) }
             try await client.execute(uri: "/v1/content/next?\(key)&userId=bea&limit=0", method: .get) { #expect($0.status == .badRequest) }
         }

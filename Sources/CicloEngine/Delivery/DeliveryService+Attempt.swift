@@ -45,8 +45,12 @@ extension DeliveryService {
                 return .object(o)
             })
         }
+        var content: JSONValue = []
+        if template.parts.values.contains(where: { $0.contains(" in content") || $0.contains("content[") || $0.contains("content.first") }) {
+            content = .array(try await ContentAdvisor(store: store).next(workspaceId: d.workspaceId, profileId: profile.id).picks.map { $0.item.json })
+        }
         let message = try composer.compose(d, template: template, profile: profile, identifiers: identifiers, workspace: workspace,
-                                           recommendations: recommendations)
+                                           recommendations: recommendations, content: content)
         switch d.channel {
         case "email":
             guard let address else { return (.suppressed("no email address"), message) }

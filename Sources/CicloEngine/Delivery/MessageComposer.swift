@@ -20,7 +20,7 @@ public struct MessageComposer: Sendable {
     public init(publicURL: String) { self.publicURL = publicURL }
 
     public func compose(_ delivery: Delivery, template: MessageTemplate, profile: Profile, identifiers: [Identifier],
-                        workspace: Workspace, recommendations: JSONValue = []) throws -> ComposedMessage {
+                        workspace: Workspace, recommendations: JSONValue = [], content: JSONValue = []) throws -> ComposedMessage {
         let secret = workspace.secret
         let unsubscribe = publicURL + "/u/" + LinkSigner.token(
             ["w": .int(workspace.id), "p": .int(profile.id), "c": .string(template.channel), "t": .string(template.topic), "m": .int(delivery.id)],
@@ -36,7 +36,11 @@ public struct MessageComposer: Sendable {
         }
         var context = Self.context(profile: profile, identifiers: identifiers, trigger: delivery.payload["trigger"] ?? [:], workspace: workspace,
                                    links: links, messageId: delivery.id)
-        if case .object(var o) = context, recommendations != [] { o["recommendations"] = recommendations; context = .object(o) }
+        if case .object(var o) = context {
+            if recommendations != [] { o["recommendations"] = recommendations }
+            if content != [] { o["content"] = content }
+            context = .object(o)
+        }
         let zone = TimeZone(identifier: profile.computed.timeZone ?? workspace.timeZone) ?? .gmt
         var parts = try template.render(context, timeZone: zone)
         if template.channel == "email", let html = parts["html"] {

@@ -23,7 +23,14 @@ struct PersonalizeRoutes {
                 return JSONResponse.make(["messages": [], "personalized": false] as JSONValue)
             }
             let messages = try await store.onsiteMessages(workspaceId: source.workspaceId, profileId: profile)
-            return JSONResponse.make(["messages": .array(messages), "personalized": true] as JSONValue)
+            var body: [String: JSONValue] = ["messages": .array(messages), "personalized": true]
+            // `slots=content` adds the person's next best content, recorded as seen.
+            if (q.string("slots") ?? "").split(separator: ",").contains("content") {
+                let advice = try await environment.content.next(workspaceId: source.workspaceId, profileId: profile)
+                if !advice.picks.isEmpty { try await ContentImpressions(environment: environment).record(advice, workspaceId: source.workspaceId, profileId: profile) }
+                body["content"] = AdminContentRoutes.advice(advice)
+            }
+            return JSONResponse.make(JSONValue.object(body))
         }
         group.get("push/vapid-public-key") { request, _ in
             let source = try await self.source(request, body: [:])
