@@ -8,7 +8,7 @@ import Foundation
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import profiles or events from CSV through the event log.",
-        subcommands: [Profiles.self, Events.self, ProductsImport.self])
+        subcommands: [Profiles.self, Events.self, ProductsImport.self, ContentImport.self])
 
     struct Options: ParsableArguments {
         @OptionGroup var db: DatabaseOption

@@ -56,3 +56,26 @@ def test_pizza_rules_from_stored_orders_match_the_file(engine, workdir):
         assert stored == mined(PIZZA, "--basket", "id", "--item", "name"), "the same rules from the database as from the file"
     finally:
         server.kill()
+
+
+def test_catalogue_and_content_imports_reject_bad_rows_and_keep_going(workdir):
+    url = f"sqlite://{workdir}/ciclo.db"
+    assert run_ciclo("migrate", "--database", url).returncode == 0
+    assert run_ciclo("workspace", "create", "default", "--database", url).returncode == 0
+    products = os.path.join(workdir, "products.csv")
+    with open(products, "w") as f:
+        f.write("product_id,name,category,price,in_stock,hidden\np1,Tent,camping,199.5,true,false\n,No id,camping,1,true,false\n"
+                "p2,Stove,camping,cheap,true,false\np3,Lamp,camping,30,maybe,false\np4,Mat,camping,25,false,false\n")
+    result = run_ciclo("import", "products", products, "--database", url)
+    assert result.returncode == 0, result.stderr
+    assert "Imported 2 products; 3 rows rejected" in result.stdout
+    with open(products + ".rejects.csv") as f:
+        rejects = f.read()
+    assert "product_id is empty" in rejects and "cheap is not a number" in rejects and "maybe is not true or false" in rejects
+    content = os.path.join(workdir, "content.csv")
+    with open(content, "w") as f:
+        f.write("key,title,format,url,stages,status\nguide,Guide,guide,https://x/g,convert;fulfil,published\nbad,Bad,podcast,https://x/b,,published\n")
+    result = run_ciclo("import", "content", content, "--database", url)
+    assert result.returncode == 0 and "Imported 1 content items; 1 rows rejected" in result.stdout
+    missing = run_ciclo("import", "products", os.path.join(workdir, "nope.csv"), "--database", url)
+    assert missing.returncode != 0 and "Cannot read" in missing.stderr
