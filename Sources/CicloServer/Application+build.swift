@@ -72,4 +72,5 @@ func registerDashboard(on router: Router<CicloRequestContext>, _ environment: Se
     PredictionsPage(store: store, clock: environment.clock).register(on: pages)
     AnalyticsPage(store: store, clock: environment.clock).register(on: pages)
     LoyaltyPage(store: store, clock: environment.clock).register(on: pages)
+    ContentPage(store: store, advisor: environment.content).register(on: pages)
 }

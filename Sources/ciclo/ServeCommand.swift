@@ -91,6 +91,14 @@ struct ServeCommand: AsyncParsableCommand {
                             ["key": "shipping", "name": "Free shipping", "cost": 300, "kind": "free-shipping"]],
             ])
         }
+        // And a small content library, one or two items per stage, so the coverage matrix has something to show.
+        for (key, title, format, stage) in [("our-story", "Our story", "blog", "attract"), ("size-guide", "Size and fit guide", "guide", "convert"),
+                                            ("first-order", "10% off your first order", "offer", "convert"),
+                                            ("getting-started", "Getting the most from your order", "onboarding", "fulfil"),
+                                            ("care-how-to", "How to care for your things", "how-to", "retain"), ("refer-a-friend", "Refer a friend", "referral", "advocate")] {
+            try await store.saveContentItem(workspaceId: workspace.id, ContentItem(key: key, title: title, format: format, url: "https://shop.example.com/\(key)",
+                                                                                   stages: [stage], goalEvent: "Order Completed"))
+        }
         let shop = DemoShop(.init(profiles: 3_000, days: 365, seed: 1, workspaceId: workspace.id))
         let written = try await DemoLoader(store: store, shop: shop).load()
         say("Loaded the demo shop into workspace default: \(written) events from 3,000 visitors over the last year.")

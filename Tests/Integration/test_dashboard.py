@@ -18,7 +18,7 @@ from conftest import CicloServer, run_ciclo
 
 SHOTS = os.environ.get("CICLO_SCREENSHOTS") or os.path.join(os.path.dirname(__file__), "..", "..", ".build", "screenshots")
 PAGES = ["/overview", "/lifecycle", "/people", "/segments", "/segments/new", "/journeys", "/journeys/new", "/templates",
-         "/messages", "/settings", "/predictions", "/analytics", "/loyalty"]
+         "/messages", "/settings", "/predictions", "/analytics", "/loyalty", "/content"]
 
 
 def chromium_driver():
@@ -164,7 +164,7 @@ def test_overview_people_segment_and_journey_in_a_browser(demo, browser):
     assert "earn order" in browser.find_element(By.ID, "ledger").text
     shoot(browser, "loyalty-member")
 
-    for page in ["segments", "journeys", "templates", "messages", "settings", "analytics"]:
+    for page in ["segments", "journeys", "templates", "messages", "settings", "analytics", "content"]:
         browser.get(demo.url + "/" + page)
         assert browser.find_element(By.TAG_NAME, "h1").text
         shoot(browser, page)

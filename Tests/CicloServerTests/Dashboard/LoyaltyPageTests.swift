@@ -51,3 +51,31 @@ struct LoyaltyPageTests {
         }
     }
 }
+
+@Suite("Dashboard content page")
+struct ContentPageTests {
+    @Test("the coverage matrix shows gaps with suggested formats; items are added from the page; bad items and viewers change nothing")
+    func contentPage() async throws {
+        try await TestApp.run { app, client in
+            let admin = try await DashboardUserSession.start(app, role: .admin)
+            let viewer = try await DashboardUserSession.start(app, role: .viewer)
+            try await client.execute(uri: "/content", method: .get, headers: viewer.headers) { r in
+                #expect(r.status == .ok)
+                #expect(r.text.contains(">5 empty cells"), "one row (no personas yet) by five stages")
+                #expect(r.text.contains("referral, review, user content"), "the advocate column suggests its formats")
+                #expect(!r.text.contains("action=\"/content\""))
+            }
+            let item = #"{"key":"story","title":"Our story","format":"blog","url":"https://x/s","stages":["attract"],"status":"published"}"#
+            try await client.execute(uri: "/content", method: .post, headers: viewer.formHeaders, body: viewer.form([("item", item)])) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/content", method: .post, headers: admin.formHeaders, body: admin.form([("item", #"{"key":"x"}"#)])) {
+                #expect($0.status == .badRequest && $0.text.contains("title is required"))
+            }
+            try await client.execute(uri: "/content", method: .post, headers: admin.formHeaders, body: admin.form([("item", item)])) {
+                #expect($0.status == .seeOther || $0.status == .found)
+            }
+            try await client.execute(uri: "/content", method: .get, headers: admin.headers) { r in
+                #expect(r.text.contains("Our story") && r.text.contains(">4 empty cells"))
+            }
+        }
+    }
+}

@@ -8,7 +8,7 @@ enum DashboardTemplates {
         ("segments", SegmentPages.listTemplate), ("segment", SegmentPages.detailTemplate), ("segment-editor", SegmentEditor.template),
         ("journeys", JourneyPages.listTemplate), ("journey", JourneyPages.detailTemplate), ("journey-editor", JourneyEditor.template),
         ("templates", TemplatePages.listTemplate), ("template-editor", TemplatePages.editorTemplate),
-        ("messages", MessagePages.template), ("settings", SettingsPage.template), ("predictions", PredictionsPage.template), ("loyalty", LoyaltyPage.template), ("loyaltyMember", LoyaltyPage.memberTemplate), ("analytics", AnalyticsPage.template),
+        ("messages", MessagePages.template), ("settings", SettingsPage.template), ("predictions", PredictionsPage.template), ("loyalty", LoyaltyPage.template), ("content", ContentPage.template), ("loyaltyMember", LoyaltyPage.memberTemplate), ("analytics", AnalyticsPage.template),
     ]
 
     /// The frame of every signed-in page: skip link, navigation, workspace switcher, user, notice, content.

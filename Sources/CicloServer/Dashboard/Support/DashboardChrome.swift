@@ -30,7 +30,7 @@ struct DashboardChrome: Sendable {
     /// The sections of the dashboard, in navigation order.
     static let sections: [(label: String, href: String)] = [
         ("Overview", "/overview"), ("Lifecycle", "/lifecycle"), ("People", "/people"), ("Segments", "/segments"),
-        ("Journeys", "/journeys"), ("Templates", "/templates"), ("Messages", "/messages"), ("Analytics", "/analytics"), ("Predictions", "/predictions"), ("Loyalty", "/loyalty"),
+        ("Journeys", "/journeys"), ("Templates", "/templates"), ("Messages", "/messages"), ("Analytics", "/analytics"), ("Predictions", "/predictions"), ("Loyalty", "/loyalty"), ("Content", "/content"),
         ("Settings", "/settings"),
     ]
 

@@ -1,0 +1,81 @@
+import CicloCore
+import CicloEngine
+import CicloStore
+import Foundation
+import Hummingbird
+
+/// Content and recommendations: the coverage matrix (persona × stage, gaps with suggested formats), the library,
+/// performance by item × stage × persona, a form to add or replace an item, and the recommendation model with a
+/// button to retrain it.
+struct ContentPage {
+    let store: Store
+    let advisor: ContentAdvisor
+
+    struct Cell { var items: Int; var gap: Bool; var hint: String }
+    struct Row { var persona: String; var cells: [Cell] }
+    struct Item { var key: String; var title: String; var format: String; var stages: String; var personas: String; var status: String; var window: String }
+    struct Perf { var key: String; var stage: String; var persona: String; var impressions: String; var clicks: String; var conversions: String; var rate: String }
+    struct Model {
+        var stages: [String]; var rows: [Row]; var gaps: Int; var items: [Item]; var performance: [Perf]
+        var draft: String; var error: String; var trained: String; var modelSummary: String
+    }
+
+    func register(on group: RouterGroup<CicloRequestContext>) {
+        group.get("content") { request, context in try await show(request, context) }
+        group.post("content") { request, context in
+            try context.require(.marketer)
+            let workspace = try context.dashboard().workspace
+            let text = try context.submitted()["item"] ?? ""
+            do {
+                try await store.saveContentItem(workspaceId: workspace.id, try ContentItem.parse(try JSONValue.parse(text)))
+            } catch let error as CicloError where error.kind == .badRequest {
+                return try await show(request, context, draft: text, error: error.message, status: .badRequest)
+            } catch is JSONParser.SyntaxError {
+                return try await show(request, context, draft: text, error: "The item is not valid JSON.", status: .badRequest)
+            }
+            return DashboardResponse.redirect(to: "/content?notice=saved")
+        }
+        group.post("content/recommendations/train") { _, context in
+            try context.require(.marketer)
+            _ = try await RecommendationTrainer(store: store).train(workspaceId: try context.dashboard().workspace.id)
+            return DashboardResponse.redirect(to: "/content?notice=trained#recommendations")
+        }
+    }
+
+    func show(_ request: Request, _ context: CicloRequestContext, draft: String? = nil, error: String = "",
+              status: HTTPResponse.Status = .ok) async throws -> Response {
+        let workspace = try context.dashboard().workspace
+        let zone = TimeZone(identifier: workspace.timeZone) ?? .gmt
+        let coverage = try await advisor.coverage(workspaceId: workspace.id)
+        let rows = coverage.personas.map { persona in
+            Row(persona: persona, cells: coverage.stages.map { stage in
+                let cell = coverage.cells.first { $0.persona == persona && $0.stage == stage }
+                return Cell(items: cell?.items ?? 0, gap: (cell?.items ?? 0) == 0, hint: (cell?.suggestedFormats ?? []).joined(separator: ", "))
+            })
+        }
+        let items = try await store.contentItems(workspaceId: workspace.id, includeArchived: true).map { i in
+            Item(key: i.key, title: i.title, format: i.format, stages: i.stages.isEmpty ? "any" : i.stages.joined(separator: ", "),
+                 personas: i.personas.isEmpty ? "any" : i.personas.joined(separator: ", "), status: i.status.rawValue,
+                 window: [i.publishFrom.map { "from " + DashboardFormat.time($0, zone: zone) }, i.publishUntil.map { "until " + DashboardFormat.time($0, zone: zone) }]
+                    .compactMap { $0 }.joined(separator: " "))
+        }
+        let performance = try await store.contentPerformance(workspaceId: workspace.id, since: Date().addingTimeInterval(-90 * 86_400).epochMilliseconds)
+            .map { p in
+                Perf(key: p.key, stage: p.stage, persona: p.persona, impressions: DashboardFormat.count(p.impressions), clicks: DashboardFormat.count(p.clicks),
+                     conversions: DashboardFormat.count(p.conversions),
+                     rate: p.viewers > 0 ? DashboardFormat.percent(Double(p.conversions) / Double(p.viewers)) : "—")
+            }
+        let model = try await store.recommendationModel(workspaceId: workspace.id)
+        let sample = #"{"key": "spring-guide", "title": "Spring guide", "format": "guide", "url": "https://shop.example.com/guides/spring", "stages": ["convert"], "personas": [], "status": "published", "goalEvent": "Order Completed"}"#
+        let page = Model(stages: coverage.stages, rows: rows, gaps: coverage.gaps.count, items: items, performance: performance,
+                         draft: draft ?? sample, error: error,
+                         trained: model.map { DashboardFormat.time($0.trainedAt, zone: zone) } ?? "never",
+                         modelSummary: model.map { m in
+                             [("products", "products"), ("people", "people"), ("interactions", "interactions"), ("similarPairs", "similar-item pairs"),
+                              ("boughtTogetherPairs", "bought-together pairs")].compactMap { key, label in
+                                 m.summary[key]?.intValue.map { "\(DashboardFormat.count(Int($0))) \(label)" }
+                             }.joined(separator: " · ")
+                         } ?? "")
+        return try DashboardView.render("content", title: "Content", page: page, request: request, context: context, status: status)
+    }
+}
