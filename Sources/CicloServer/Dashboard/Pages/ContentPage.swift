@@ -25,15 +25,10 @@ struct ContentPage {
         group.post("content") { request, context in
             try context.require(.marketer)
             let workspace = try context.dashboard().workspace
-            let text = try context.submitted()["item"] ?? ""
-            do {
-                try await store.saveContentItem(workspaceId: workspace.id, try ContentItem.parse(try JSONValue.parse(text)))
-            } catch let error as CicloError where error.kind == .badRequest {
-                return try await show(request, context, draft: text, error: error.message, status: .badRequest)
-            } catch is JSONParser.SyntaxError {
-                return try await show(request, context, draft: text, error: "The item is not valid JSON.", status: .badRequest)
-            }
-            return DashboardResponse.redirect(to: "/content?notice=saved")
+            let failed = try await DashboardJSONForm.submit("item", context, save: {
+                try await store.saveContentItem(workspaceId: workspace.id, try ContentItem.parse($0))
+            }, showAgain: { try await show(request, context, draft: $0, error: $1, status: .badRequest) })
+            return failed ?? DashboardResponse.redirect(to: "/content?notice=saved")
         }
         group.post("content/recommendations/train") { _, context in
             try context.require(.marketer)

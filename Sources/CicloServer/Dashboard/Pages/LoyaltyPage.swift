@@ -32,15 +32,10 @@ struct LoyaltyPage {
         group.post("loyalty/program") { request, context in
             try context.require(.marketer)
             let workspace = try context.dashboard().workspace
-            let text = try context.submitted()["program"] ?? ""
-            do {
-                try await store.applyLoyaltyProgram(workspaceId: workspace.id, try JSONValue.parse(text))
-            } catch let error as CicloError where error.kind == .badRequest {
-                return try await show(request, context, draft: text, error: error.message, status: .badRequest)
-            } catch is JSONParser.SyntaxError {
-                return try await show(request, context, draft: text, error: "The program is not valid JSON.", status: .badRequest)
-            }
-            return DashboardResponse.redirect(to: "/loyalty?notice=saved")
+            let failed = try await DashboardJSONForm.submit("program", context, save: {
+                try await store.applyLoyaltyProgram(workspaceId: workspace.id, $0)
+            }, showAgain: { try await show(request, context, draft: $0, error: $1, status: .badRequest) })
+            return failed ?? DashboardResponse.redirect(to: "/loyalty?notice=saved")
         }
         group.post("loyalty/referrals/:id/:decision") { _, context in
             try context.require(.marketer)
