@@ -37,7 +37,7 @@ struct TemplateTests {
     @Test("saving checks syntax, filters and variables that may be missing", arguments: [
         ("{{ traits.first_name }}", "may be missing"), ("{{ nope.x }}", "unknown variable"), ("{% if x %}", "never closed"),
         ("{{ traits.a | shout }}", "unknown filter"), ("{% frobnicate %}", "unknown tag"), ("{{ profile.shoe_size }}", "profile has no"),
-        ("{{ links.secret }}", "links has no"), ("{% for x of cart %}{% endfor %}", "write {% for"),
+        ("{{ links.secret }}", "links has no"), ("{% for x of cart %}{% endfor %}", "write {% for"), ("{{ loyalty.tier }}", "may be missing"),
     ])
     func checks(source: String, problem: String) {
         #expect { try TemplateChecker.check(try TemplateParser.parse(source)) } throws: { error in
@@ -48,7 +48,9 @@ struct TemplateTests {
     @Test("guarded and defaulted values pass the check")
     func guarded() throws {
         for source in ["{% if traits.first_name %}Hi {{ traits.first_name }}{% endif %}", "{{ event.total | default: 0 | money }}",
-                       "{% for item in cart %}{{ item.whatever }}{% endfor %}", "{{ profile.email }} {{ links.unsubscribe }}"] {
+                       "{% for item in cart %}{{ item.whatever }}{% endfor %}", "{{ profile.email }} {{ links.unsubscribe }}",
+                       "{{ loyalty.balance | default: 0 }} {% if loyalty.tier %}{{ loyalty.tier }}{% endif %} {{ predictions.churn_risk | default: 0 }}",
+                       "{% for p in similar %}{{ p.name }}{% endfor %} {% for l in links.nps %}{{ l.url }}{% endfor %}"] {
             try TemplateChecker.check(try TemplateParser.parse(source))
         }
         for template in MessageTemplate.readyMade { try template.validate() }

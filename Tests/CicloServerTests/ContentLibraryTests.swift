@@ -86,6 +86,7 @@ struct ContentLibraryTests {
             #expect(guide?["impressions"] == 2 && guide?["viewers"] == 1 && guide?["conversions"] == 1)
             #expect(guide?["stage"] == "convert" && guide?["persona"] == "bargain")
             #expect(performance["rows"]?.arrayValue?.first { $0["key"] == "offer-convert" }?["conversions"] == 0)
+            #expect(guide?["smoothedConversionRate"]?.doubleValue == 1 && guide?["smoothedClickRate"]?.doubleValue == 0)
 
             // The webinar goes live on 1 April.
             clock.set(ISO8601.parse("2027-04-02T00:00:00Z")!)

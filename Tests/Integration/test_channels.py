@@ -324,3 +324,13 @@ def test_email_shows_personalised_recommendations(channel_server):
     message = email.message_from_bytes(sink.wait(1)[0].content, policy=email.policy.default)
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert text.splitlines()[0] == "Stove (personalised)", text
+
+    # A message about a product (the event that triggered it) can show products like it.
+    similar = {"name": "Like it", "channel": "email", "parts": {
+        "subject": "More like this", "text": "{% for p in similar %}{{ p.name }} ({{ p.strategy }})\n{% endfor %}", "html": "<p>x</p>"}}
+    saved = server.admin("PUT", "/api/v1/templates/like-it", json=similar)
+    assert saved.status_code == 200, saved.text
+    assert server.admin("POST", "/api/v1/messages", json={"profileId": profile_id(server, "rae"), "template": "like-it",
+                                                          "event": {"product_id": "p2"}}).status_code == 202
+    message = email.message_from_bytes(sink.wait(2)[1].content, policy=email.policy.default)
+    assert message.get_body(preferencelist=("plain",)).get_content().splitlines()[0] == "Tent (similar)"

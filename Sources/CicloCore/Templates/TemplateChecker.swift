@@ -5,12 +5,12 @@ import Foundation
 public enum TemplateChecker {
     /// Roots always present in the render context.
     public static let roots: Set<String> = ["profile", "traits", "computed", "event", "workspace", "links", "message", "cart",
-                                            "recommendations", "content"]
+                                            "recommendations", "content", "similar", "predictions", "loyalty"]
     /// Roots whose members vary by person or event.
-    static let open: Set<String> = ["traits", "event"]
+    static let open: Set<String> = ["traits", "event", "predictions", "loyalty"]
     static let profileFields: Set<String> = ["id", "email", "user_id", "name", "first_name", "last_name", "phone", "stage", "persona",
                                              "time_zone", "locale"]
-    static let linkFields: Set<String> = ["unsubscribe", "preferences", "view_in_browser"]
+    static let linkFields: Set<String> = ["unsubscribe", "preferences", "view_in_browser", "nps"]
 
     public static func check(_ nodes: [TemplateNode]) throws {
         try check(nodes, locals: [], guarded: [])

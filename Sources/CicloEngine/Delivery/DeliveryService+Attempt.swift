@@ -34,7 +34,7 @@ extension DeliveryService {
             return (.suppressed("survey throttled: at most one survey per person every 30 days"), nil)
         }
         // Only templates that show recommendations pay for computing them.
-        var recommendations: JSONValue = []
+        var recommendations: JSONValue = [], similar: JSONValue = []
         if template.parts.values.contains(where: { $0.contains("recommendations") }) {
             let list = try await RecommendationService(store: store).recommend(workspaceId: d.workspaceId, profileId: profile.id, strategy: .personalised, k: 4)
             recommendations = .array(list.items.map { item in
@@ -45,12 +45,19 @@ extension DeliveryService {
                 return .object(o)
             })
         }
+        // `similar`: products like the one the journey was triggered by (a viewed or abandoned product).
+        if let seed = (d.payload["trigger"]?["product_id"] ?? d.payload["trigger"]?["products"]?.arrayValue?.first?["product_id"])?.scalarText,
+           template.parts.values.contains(where: { $0.contains("similar") }) {
+            let list = try await RecommendationService(store: store).recommend(workspaceId: d.workspaceId, profileId: nil, strategy: .similar, k: 4, seed: seed)
+            similar = .array(list.items.map { ["product_id": .string($0.product.id), "name": $0.product.name.map { .string($0) } ?? .null,
+                                               "price": $0.product.price.map { .double($0) } ?? .null, "strategy": .string($0.strategy)] })
+        }
         var content: JSONValue = []
         if template.parts.values.contains(where: { $0.contains(" in content") || $0.contains("content[") || $0.contains("content.first") }) {
             content = .array(try await ContentAdvisor(store: store).next(workspaceId: d.workspaceId, profileId: profile.id).picks.map { $0.item.json })
         }
         let message = try composer.compose(d, template: template, profile: profile, identifiers: identifiers, workspace: workspace,
-                                           recommendations: recommendations, content: content)
+                                           recommendations: recommendations, content: content, similar: similar)
         switch d.channel {
         case "email":
             guard let address else { return (.suppressed("no email address"), message) }

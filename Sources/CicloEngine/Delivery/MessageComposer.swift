@@ -20,7 +20,8 @@ public struct MessageComposer: Sendable {
     public init(publicURL: String) { self.publicURL = publicURL }
 
     public func compose(_ delivery: Delivery, template: MessageTemplate, profile: Profile, identifiers: [Identifier],
-                        workspace: Workspace, recommendations: JSONValue = [], content: JSONValue = []) throws -> ComposedMessage {
+                        workspace: Workspace, recommendations: JSONValue = [], content: JSONValue = [],
+                        similar: JSONValue = []) throws -> ComposedMessage {
         let secret = workspace.secret
         let unsubscribe = publicURL + "/u/" + LinkSigner.token(
             ["w": .int(workspace.id), "p": .int(profile.id), "c": .string(template.channel), "t": .string(template.topic), "m": .int(delivery.id)],
@@ -39,6 +40,7 @@ public struct MessageComposer: Sendable {
         if case .object(var o) = context {
             if recommendations != [] { o["recommendations"] = recommendations }
             if content != [] { o["content"] = content }
+            if similar != [] { o["similar"] = similar }
             context = .object(o)
         }
         let zone = TimeZone(identifier: profile.computed.timeZone ?? workspace.timeZone) ?? .gmt

@@ -41,6 +41,27 @@ public struct ContentPerformance: Sendable, Equatable, Codable {
     public var viewers: Int
     public var clicks: Int
     public var conversions: Int
+    /// Clicks per impression and conversions per viewer, smoothed toward the item's rates over every stage and persona
+    /// (a beta prior worth 20 observations), so a cell with three impressions does not claim 100%.
+    public var smoothedClickRate: Double = 0
+    public var smoothedConversionRate: Double = 0
+
+    /// Fills the smoothed rates of rows from the same library.
+    static func smooth(_ rows: [ContentPerformance], strength: Double = 20) -> [ContentPerformance] {
+        var totals: [String: (impressions: Double, viewers: Double, clicks: Double, conversions: Double)] = [:]
+        for r in rows {
+            let t = totals[r.key] ?? (0, 0, 0, 0)
+            totals[r.key] = (t.impressions + Double(r.impressions), t.viewers + Double(r.viewers), t.clicks + Double(r.clicks), t.conversions + Double(r.conversions))
+        }
+        return rows.map { r in
+            var out = r
+            let t = totals[r.key]!
+            let clickPrior = t.impressions > 0 ? t.clicks / t.impressions : 0, conversionPrior = t.viewers > 0 ? t.conversions / t.viewers : 0
+            out.smoothedClickRate = Shrinkage.rate(Double(r.clicks), of: Double(r.impressions), prior: clickPrior, strength: strength)
+            out.smoothedConversionRate = Shrinkage.rate(Double(r.conversions), of: Double(r.viewers), prior: conversionPrior, strength: strength)
+            return out
+        }
+    }
 }
 
 extension Store {
@@ -90,7 +111,7 @@ extension Store {
                     rows.append(ContentPerformance(key: k, stage: st, persona: pe, impressions: 0, viewers: 0, clicks: n, conversions: 0))
                 }
             }
-            return rows.sorted { ($0.key, $0.stage, $0.persona) < ($1.key, $1.stage, $1.persona) }
+            return ContentPerformance.smooth(rows.sorted { ($0.key, $0.stage, $0.persona) < ($1.key, $1.stage, $1.persona) })
         }
     }
 
