@@ -127,4 +127,23 @@ struct LoyaltyFlowTests {
             #expect(first && !day29 && day30)
         }
     }
+
+    @Test("reviews are aggregated per product and per the reviewer's persona", arguments: TestDatabase.engines)
+    func reviews(engine: Dialect) async throws {
+        try await Self.shop(engine, program: [:]) { shop in
+            try await shop.store.savePersona(workspaceId: shop.ws, Persona(key: "fan", name: "Fan", priority: 1, condition: .trait("hint", ValueTest(.equals, "fan"))))
+            try await shop.send(nil, user: "a", type: .identify, traits: ["hint": "fan"])
+            try await shop.send(nil, user: "b", type: .identify, traits: ["hint": "other"])
+            try await shop.send("Review Submitted", user: "a", properties: ["product_id": "p1", "rating": 5])
+            try await shop.send("Review Submitted", user: "b", properties: ["product_id": "p1", "rating": 3])
+            try await shop.send("Review Submitted", user: "b", properties: ["product_id": "p2", "rating": "great"])
+            try await ProfileProcessor(store: shop.store, clock: shop.clock, logger: TestDatabase.quietLogger,
+                                       hooks: [LiveAudience(store: shop.store, clock: shop.clock).hook]).catchUp(workspaceId: shop.ws)
+            let overall = try await shop.store.productReviews(workspaceId: shop.ws)
+            #expect(overall.first == ProductReviews(productId: "p1", persona: nil, reviews: 2, averageRating: 4))
+            #expect(overall.first { $0.productId == "p2" }?.averageRating == 0, "a rating that is not a number does not count")
+            let byPersona = try await shop.store.productReviews(workspaceId: shop.ws, byPersona: true).filter { $0.productId == "p1" }
+            #expect(byPersona.map(\.persona) == ["fan", "none"] && byPersona.map(\.averageRating) == [5, 3])
+        }
+    }
 }

@@ -145,4 +145,22 @@ struct LoyaltyLedgerTests {
             try await f.expectConsistent()
         }
     }
+
+    @Test("a reward capped at half an order needs the order total and refuses a smaller order", arguments: TestDatabase.engines)
+    func orderShareCap(engine: Dialect) async throws {
+        let program: JSONValue = ["pendingDays": 0, "rewards": [["key": "10off", "name": "10 off", "cost": 100, "kind": "amount-off", "value": 10, "maxOrderShare": 0.5]]]
+        try await LoyaltyFixture.with(engine, program: program) { f in
+            _ = try await f.ledger { try await $0.adjust(profileId: 9, points: 300, reason: "gift", actor: "t", idempotencyKey: nil) }
+            await #expect(throws: CicloError.self) { try await f.ledger { try await $0.redeem(profileId: 9, reward: "10off", points: nil, idempotencyKey: "a") } }
+            do {
+                _ = try await f.ledger { try await $0.redeem(profileId: 9, reward: "10off", points: nil, idempotencyKey: "b", orderTotal: 15) }
+                Issue.record("a 10 reward on a 15 order is over half of it")
+            } catch let error as CicloError {
+                #expect(error.code == "order_share_exceeded")
+            }
+            let ok = try await f.ledger { try await $0.redeem(profileId: 9, reward: "10off", points: nil, idempotencyKey: "c", orderTotal: 20) }
+            #expect(ok.points == 100 && ok.coupon != nil)
+            #expect(try await f.entries(9, kind: "redeem").count == 1)
+        }
+    }
 }

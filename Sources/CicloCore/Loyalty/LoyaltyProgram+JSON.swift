@@ -106,8 +106,13 @@ extension LoyaltyProgram {
         }
         let cost = try positiveWhole(json["cost"], "rewards[\(index)].cost")
         guard cost > 0 else { throw invalid("rewards[\(index)].cost must be at least 1 point.") }
-        return Reward(key: key, name: json["name"]?.stringValue ?? key, cost: cost, kind: kind, value: json["value"]?.doubleValue ?? 0,
-                      globalLimit: json["globalLimit"]?.intValue.map(Int.init), perCustomerLimit: json["perCustomerLimit"]?.intValue.map(Int.init))
+        var reward = Reward(key: key, name: json["name"]?.stringValue ?? key, cost: cost, kind: kind, value: json["value"]?.doubleValue ?? 0,
+                            globalLimit: json["globalLimit"]?.intValue.map(Int.init), perCustomerLimit: json["perCustomerLimit"]?.intValue.map(Int.init))
+        if let share = json["maxOrderShare"], !share.isNull {
+            guard let s = share.doubleValue, s > 0, s <= 1 else { throw invalid("rewards[\(index)].maxOrderShare is a share above 0 and at most 1.") }
+            reward.maxOrderShare = s
+        }
+        return reward
     }
 
     /// The program as its JSON document (what `parse` reads).
@@ -132,6 +137,7 @@ extension LoyaltyProgram {
                                           "value": .double(r.value)]
             if let g = r.globalLimit { m["globalLimit"] = .int(Int64(g)) }
             if let c = r.perCustomerLimit { m["perCustomerLimit"] = .int(Int64(c)) }
+            if let s = r.maxOrderShare { m["maxOrderShare"] = .double(s) }
             return .object(m)
         })
         return .object(o)

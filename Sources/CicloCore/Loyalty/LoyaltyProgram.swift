@@ -42,6 +42,8 @@ public struct LoyaltyProgram: Sendable, Equatable {
         /// At most this many redemptions overall and per customer (nil: no limit).
         public var globalLimit: Int?
         public var perCustomerLimit: Int?
+        /// At most this share of an order may be paid with the reward (amount-off rewards, when the order total is given).
+        public var maxOrderShare: Double?
         public init(key: String, name: String, cost: Int, kind: Kind, value: Double = 0, globalLimit: Int? = nil, perCustomerLimit: Int? = nil) {
             (self.key, self.name, self.cost, self.kind, self.value, self.globalLimit, self.perCustomerLimit) = (key, name, cost, kind, value, globalLimit, perCustomerLimit)
         }

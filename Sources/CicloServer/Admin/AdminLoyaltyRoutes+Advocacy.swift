@@ -39,8 +39,10 @@ extension AdminLoyaltyRoutes {
         }
         group.get("loyalty/reviews") { request, context in
             let ws = try context.requireWorkspace()
-            let limit = try QueryParameters(request: request).int("limit", default: 100, in: 1...1_000)
-            return JSONResponse.make(["products": try await store.productReviews(workspaceId: ws.id, limit: limit)])
+            let q = QueryParameters(request: request)
+            let limit = try q.int("limit", default: 100, in: 1...1_000)
+            guard q.string("by") == nil || q.string("by") == "persona" else { throw CicloError.badRequest("invalid_parameter", "by is persona (or left out).") }
+            return JSONResponse.make(["products": try await store.productReviews(workspaceId: ws.id, byPersona: q.string("by") == "persona", limit: limit)])
         }
         group.post("loyalty/jobs/run") { _, context in
             let ws = try context.requireWorkspace()

@@ -56,10 +56,14 @@ struct AdminLoyaltyRoutes {
             }
             let reward = body["reward"]?.stringValue
             let points = try body["points"].map { try Self.points($0) }
+            let orderTotal = try body["orderTotal"].map { v -> Double in
+                guard let d = v.doubleValue, d > 0, d.isFinite, v.stringValue == nil else { throw CicloError.badRequest("invalid_amount", "orderTotal is a positive number.") }
+                return d
+            }
             let profile = try Self.profile(context)
             do {
                 let redemption = try await store.withLedger(workspaceId: ws.id) {
-                    try await $0.redeem(profileId: profile, reward: reward, points: points, idempotencyKey: key)
+                    try await $0.redeem(profileId: profile, reward: reward, points: points, idempotencyKey: key, orderTotal: orderTotal)
                 }
                 return JSONResponse.make(redemption, status: redemption.replayed ? .ok : .created)
             } catch let short as InsufficientPoints {

@@ -5,7 +5,8 @@ import SQLKit
 extension LoyaltyLedger {
     /// Spends points on a reward (or plain points when `reward` is nil) under an idempotency key: the same key returns
     /// the first answer and writes nothing; not enough spendable points throws `InsufficientPoints`.
-    public func redeem(profileId: Int64, reward rewardKey: String?, points requested: Int?, idempotencyKey: String) async throws -> LoyaltyRedemption {
+    public func redeem(profileId: Int64, reward rewardKey: String?, points requested: Int?, idempotencyKey: String,
+                       orderTotal: Double? = nil) async throws -> LoyaltyRedemption {
         guard !idempotencyKey.isEmpty, idempotencyKey.count <= 200 else {
             throw CicloError.badRequest("invalid_idempotency_key", "An Idempotency-Key header of 1 to 200 characters is required.")
         }
@@ -21,6 +22,15 @@ extension LoyaltyLedger {
         if let earlier = try await replay(idempotencyKey, profileId: profileId, balance: account.balance) { return earlier }
         let cost = reward?.cost ?? requested ?? 0
         if let reward { try await checkLimits(reward, profileId: profileId) }
+        if let reward, let share = reward.maxOrderShare, reward.kind == .amountOff {
+            guard let orderTotal, orderTotal > 0 else {
+                throw CicloError.badRequest("missing_order_total", "\(reward.name) may pay at most \(Int(share * 100))% of an order: give the order total.")
+            }
+            guard reward.value <= orderTotal * share + 1e-9 else {
+                throw CicloError(.conflict, code: "order_share_exceeded",
+                                 "\(reward.name) would pay more than \(Int(share * 100))% of this order; the order must be at least \(String(format: "%.2f", reward.value / share)).")
+            }
+        }
         let lots = try await spendableLots(profileId)
         let available = max(0, lots.reduce(0) { $0 + $1.remaining } - account.deficit)
         guard cost <= available, let plan = PointsLot.spend(cost, from: lots) else { throw InsufficientPoints(needed: cost, available: available) }

@@ -8,11 +8,15 @@ public struct NPSGroup: Sendable, Codable, Equatable {
     public var score: NPSScore
 }
 
-/// Reviews of one product: how many, the mean rating, and by persona.
+/// Reviews of one product (and persona, when broken down): how many, and the mean rating.
 public struct ProductReviews: Sendable, Codable, Equatable {
     public var productId: String
+    public var persona: String?
     public var reviews: Int
     public var averageRating: Double
+    public init(productId: String, persona: String?, reviews: Int, averageRating: Double) {
+        (self.productId, self.persona, self.reviews, self.averageRating) = (productId, persona, reviews, averageRating)
+    }
 }
 
 extension Store {
@@ -49,8 +53,9 @@ extension Store {
         }
     }
 
-    /// `Review Submitted` events aggregated per product (ratings 1–5), most reviewed first.
-    public func productReviews(workspaceId: Int64, limit: Int = 100) async throws -> [ProductReviews] {
+    /// `Review Submitted` events aggregated per product (ratings 1–5), or per product and the reviewer's persona,
+    /// most reviewed first.
+    public func productReviews(workspaceId: Int64, byPersona: Bool = false, limit: Int = 100) async throws -> [ProductReviews] {
         let d = dialect
         let product = d == .sqlite ? "CAST(json_extract(e.properties, '$.product_id') AS TEXT)" : "(e.properties->>'product_id')"
         let rating = d == .sqlite
@@ -58,12 +63,13 @@ extension Store {
             : "CASE WHEN (e.properties->>'rating') ~ '^[0-9]+(\\.[0-9]+)?$' THEN CAST(e.properties->>'rating' AS DOUBLE PRECISION) END"
         return try await database.read { session in
             try await session.sql.raw("""
-                SELECT \(unsafeRaw: product) AS product, COUNT(*) AS n, AVG(\(unsafeRaw: rating)) AS rating FROM \(unsafeRaw: d.events(.byName, as: "e"))
+                SELECT \(unsafeRaw: product) AS product, \(unsafeRaw: byPersona ? "COALESCE(p.persona, 'none')" : "NULL") AS persona, COUNT(*) AS n,
+                  AVG(\(unsafeRaw: rating)) AS rating FROM \(unsafeRaw: d.events(.byName, as: "e")) LEFT JOIN profiles p ON p.id = e.profile_id
                 WHERE e.workspace_id = \(bind: workspaceId) AND e.event = 'Review Submitted' AND \(unsafeRaw: product) IS NOT NULL
-                GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT \(bind: limit)
+                GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT \(bind: limit)
                 """).all().map { r in
-                ProductReviews(productId: try r.decode(column: "product", as: String.self), reviews: try r.decode(column: "n", as: Int.self),
-                               averageRating: try r.decode(column: "rating", as: Double?.self) ?? 0)
+                ProductReviews(productId: try r.decode(column: "product", as: String.self), persona: try r.decode(column: "persona", as: String?.self),
+                               reviews: try r.decode(column: "n", as: Int.self), averageRating: try r.decode(column: "rating", as: Double?.self) ?? 0)
             }
         }
     }
