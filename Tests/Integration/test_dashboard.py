@@ -164,7 +164,16 @@ def test_overview_people_segment_and_journey_in_a_browser(demo, browser):
     assert "earn order" in browser.find_element(By.ID, "ledger").text
     shoot(browser, "loyalty-member")
 
-    for page in ["segments", "journeys", "templates", "messages", "settings", "analytics", "content"]:
+    # Content: the coverage matrix, then the recommendation strategies evaluated on the demo's own interactions.
+    browser.get(demo.url + "/content")
+    assert browser.find_elements(By.CSS_SELECTOR, "table.matrix tbody tr")
+    browser.find_element(By.XPATH, "//button[contains(., 'Evaluate on our data')]").click()
+    WebDriverWait(browser, 120).until(EC.presence_of_element_located((By.ID, "evaluation")))
+    strategies = [r.find_elements(By.TAG_NAME, "td")[0].text for r in browser.find_elements(By.CSS_SELECTOR, "#evaluation tbody tr")]
+    assert strategies == ["popular", "trending", "similar", "personalised"]
+    shoot(browser, "content-evaluation")
+
+    for page in ["segments", "journeys", "templates", "messages", "settings", "analytics"]:
         browser.get(demo.url + "/" + page)
         assert browser.find_element(By.TAG_NAME, "h1").text
         shoot(browser, page)

@@ -20,8 +20,14 @@ extension ContentPage {
         <div class="actions"><button type="submit">Save item</button></div></form></section>{{/chrome.canEdit}}
         <section class="card" id="recommendations"><h2>Product recommendations</h2>
         <p>Model trained: {{trained}}. {{modelSummary}}</p>
-        {{#chrome.canEdit}}<form method="post" action="/content/recommendations/train"><input type="hidden" name="_csrf" value="{{chrome.csrf}}">
-        <button type="submit" class="secondary">Retrain now</button></form>{{/chrome.canEdit}}</section>
+        {{#chrome.canEdit}}<form method="post" action="/content/recommendations/train" class="inline"><input type="hidden" name="_csrf" value="{{chrome.csrf}}">
+        <button type="submit" class="secondary">Retrain now</button></form>
+        <form method="post" action="/content/recommendations/evaluate" class="inline"><input type="hidden" name="_csrf" value="{{chrome.csrf}}">
+        <button type="submit" class="secondary">Evaluate on our data</button></form>{{/chrome.canEdit}}
+        {{#evaluated}}<h3>Offline evaluation: each person's latest 20% held out, lists of 10</h3>
+        <table id="evaluation"><thead><tr><th>Strategy</th><th class="num">Precision@10</th><th class="num">Recall@10</th><th class="num">NDCG@10</th><th class="num">MAP@10</th><th class="num">Hit rate</th><th class="num">Coverage</th></tr></thead><tbody>
+        {{#evaluation}}<tr><td>{{strategy}}</td><td class="num">{{precision}}</td><td class="num">{{recall}}</td><td class="num">{{ndcg}}</td><td class="num">{{map}}</td><td class="num">{{hitRate}}</td><td class="num">{{coverage}}</td></tr>{{/evaluation}}
+        </tbody></table>{{/evaluated}}</section>
         {{/page}}{{/content}}{{/layout}}
         """
 }

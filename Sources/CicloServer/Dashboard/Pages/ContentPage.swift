@@ -18,10 +18,19 @@ struct ContentPage {
     struct Model {
         var stages: [String]; var rows: [Row]; var gaps: Int; var items: [Item]; var performance: [Perf]
         var draft: String; var error: String; var trained: String; var modelSummary: String
+        var evaluation: [Row2]; var evaluated: Bool
     }
+    struct Row2 { var strategy: String; var precision: String; var recall: String; var ndcg: String; var map: String; var hitRate: String; var coverage: String }
 
     func register(on group: RouterGroup<CicloRequestContext>) {
         group.get("content") { request, context in try await show(request, context) }
+        // Offline evaluation on the workspace's own interactions: the last 20% of each person's held out, k = 10.
+        group.post("content/recommendations/evaluate") { request, context in
+            try context.require(.marketer)
+            let workspace = try context.dashboard().workspace
+            let log = try await store.productHistory(workspaceId: workspace.id, since: 0, limit: 2_000_000).interactions
+            return try await show(request, context, evaluation: RecommendationEvaluation.run(log, testShare: 0.2, k: 10))
+        }
         group.post("content") { request, context in
             try context.require(.marketer)
             let workspace = try context.dashboard().workspace
@@ -38,7 +47,7 @@ struct ContentPage {
     }
 
     func show(_ request: Request, _ context: CicloRequestContext, draft: String? = nil, error: String = "",
-              status: HTTPResponse.Status = .ok) async throws -> Response {
+              status: HTTPResponse.Status = .ok, evaluation: [RecommendationEvaluation.Result]? = nil) async throws -> Response {
         let workspace = try context.dashboard().workspace
         let zone = TimeZone(identifier: workspace.timeZone) ?? .gmt
         let coverage = try await advisor.coverage(workspaceId: workspace.id)
@@ -70,7 +79,12 @@ struct ContentPage {
                               ("boughtTogetherPairs", "bought-together pairs")].compactMap { key, label in
                                  m.summary[key]?.intValue.map { "\(DashboardFormat.count(Int($0))) \(label)" }
                              }.joined(separator: " · ")
-                         } ?? "")
+                         } ?? "",
+                         evaluation: (evaluation ?? []).map { r in
+                             let pct = { (x: Double) in String(format: "%.2f%%", x * 100) }
+                             return Row2(strategy: r.strategy, precision: pct(r.metrics.precision), recall: pct(r.metrics.recall), ndcg: pct(r.metrics.ndcg),
+                                         map: pct(r.metrics.map), hitRate: pct(r.metrics.hitRate), coverage: pct(r.coverage))
+                         }, evaluated: evaluation != nil)
         return try DashboardView.render("content", title: "Content", page: page, request: request, context: context, status: status)
     }
 }
