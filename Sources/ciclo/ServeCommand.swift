@@ -38,6 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let url = try db.url()
+        try PortCheck.ensureFree(host: host, port: port)
         let store = try await Store.open(url, logger: logger)
         try await Self.ensureFirstWorkspace(store)
         if demo {
