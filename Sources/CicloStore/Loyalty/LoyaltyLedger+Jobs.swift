@@ -7,7 +7,7 @@ extension LoyaltyLedger {
     func matureAll(_ ids: [Int64]) async throws -> Int {
         let matured = try await sql.raw("""
             UPDATE loyalty_lots SET pending = FALSE WHERE workspace_id = \(bind: workspaceId) AND profile_id IN (\(binds: ids))
-            AND pending AND available_at <= \(bind: now) RETURNING remaining
+            AND pending AND \(unsafeRaw: session.dialect.unindexed("available_at")) <= \(bind: now) RETURNING remaining
             """).all().count { (try? $0.decode(column: "remaining", as: Int.self)) ?? 0 > 0 }
         let inDeficit = try await sql.raw("""
             SELECT profile_id, deficit FROM loyalty_accounts WHERE workspace_id = \(bind: workspaceId) AND profile_id IN (\(binds: ids)) AND deficit > 0
@@ -22,8 +22,10 @@ extension LoyaltyLedger {
     /// Expires lots of many accounts (already locked): those past their expiry, or every spendable one for inactivity.
     /// One `expire` entry per lot, guarded by a unique index, so a second run adds nothing. Returns the points expired.
     func expireLots(_ ids: [Int64], reason: String, allSpendable: Bool = false) async throws -> Int {
-        let due: SQLQueryString = allSpendable ? "(expires_at IS NULL OR expires_at > \(bind: now) OR expires_at <= \(bind: now))"
-            : "expires_at <= \(bind: now)"
+        // The chunk's accounts are the access path (the expiry index would scan every due lot of the workspace per chunk).
+        let expires = session.dialect.unindexed("expires_at")
+        let due: SQLQueryString = allSpendable ? "(\(unsafeRaw: expires) IS NULL OR \(unsafeRaw: expires) > \(bind: now) OR \(unsafeRaw: expires) <= \(bind: now))"
+            : "\(unsafeRaw: expires) <= \(bind: now)"
         let scope: SQLQueryString = "workspace_id = \(bind: workspaceId) AND profile_id IN (\(binds: ids)) AND remaining > 0 AND NOT pending AND " + due
         let perMember = try await sql.raw("SELECT profile_id, CAST(SUM(remaining) AS BIGINT) AS points, MIN(expires_at) AS first FROM loyalty_lots WHERE " + scope
             + " GROUP BY profile_id").all().map { (try $0.decode(column: "profile_id", as: Int64.self), try $0.decode(column: "points", as: Int.self)) }

@@ -53,7 +53,7 @@ public struct LoyaltyLedger: Sendable {
     func mature(_ profileId: Int64, deficit: Int) async throws -> Bool {
         let due = try await sql.raw("""
             UPDATE loyalty_lots SET pending = FALSE WHERE workspace_id = \(bind: workspaceId) AND profile_id = \(bind: profileId)
-            AND pending AND available_at <= \(bind: now) RETURNING id
+            AND pending AND \(unsafeRaw: session.dialect.unindexed("available_at")) <= \(bind: now) RETURNING id
             """).all()
         if !due.isEmpty, deficit > 0 { try await repayDeficit(profileId, deficit: deficit) }
         return !due.isEmpty

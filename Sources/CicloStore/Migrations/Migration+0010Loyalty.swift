@@ -116,6 +116,7 @@ extension Migration {
             "CREATE TABLE survey_sends (workspace_id BIGINT NOT NULL, profile_id BIGINT NOT NULL, sent_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, profile_id))",
             "CREATE INDEX referrals_referrer ON referrals (workspace_id, referrer_id, created_at)",
             "CREATE INDEX referrals_due ON referrals (workspace_id, status, qualifies_at)",
+            "CREATE INDEX referrals_order ON referrals (workspace_id, order_id) WHERE order_id IS NOT NULL",
         ]
     }
 }
