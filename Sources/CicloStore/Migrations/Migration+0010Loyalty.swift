@@ -78,6 +78,7 @@ extension Migration {
             )
             """,
             "CREATE INDEX loyalty_lots_account ON loyalty_lots (workspace_id, profile_id)",
+            "CREATE INDEX loyalty_lots_entry ON loyalty_lots (entry_id)",
             "CREATE INDEX loyalty_lots_warn ON loyalty_lots (expires_at, warned) WHERE remaining > 0 AND NOT pending",
             "CREATE INDEX loyalty_lots_pending ON loyalty_lots (workspace_id, available_at) WHERE pending",
             "CREATE INDEX loyalty_lots_expiry ON loyalty_lots (workspace_id, expires_at) WHERE remaining > 0",
