@@ -54,6 +54,7 @@ extension Migration {
             )
             """,
             "CREATE INDEX loyalty_entries_account ON loyalty_entries (workspace_id, profile_id, created_at)",
+            "CREATE INDEX loyalty_entries_reward ON loyalty_entries (workspace_id, rule) WHERE kind = 'redeem'",
             "CREATE INDEX loyalty_entries_order ON loyalty_entries (workspace_id, order_id) WHERE order_id IS NOT NULL",
             // Idempotency is the database's job: a second write of the same fact fails the constraint and writes nothing.
             "CREATE UNIQUE INDEX loyalty_one_earn_per_order ON loyalty_entries (workspace_id, profile_id, order_id) WHERE kind = 'earn_order'",
@@ -97,6 +98,7 @@ extension Migration {
             )
             """,
             "CREATE INDEX loyalty_coupons_free ON loyalty_coupons (workspace_id, reward_key, profile_id)",
+            "CREATE INDEX loyalty_coupons_entry ON loyalty_coupons (entry_id)",
             "CREATE TABLE referral_codes (workspace_id BIGINT NOT NULL, profile_id BIGINT NOT NULL, code TEXT NOT NULL, PRIMARY KEY (workspace_id, profile_id), UNIQUE (workspace_id, code))",
             """
             CREATE TABLE referrals (
