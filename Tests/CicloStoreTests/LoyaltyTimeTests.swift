@@ -93,6 +93,10 @@ struct LoyaltyTimeTests {
             try await f.ledger { _ = try await $0.clawback(order: "T-1", refundKey: "r", amount: 100) }
             #expect(try await f.member(5).account.tier == "bronze")
 
+            // An old order replayed now counts in the window it fell in: outside it, no tier.
+            try await f.ledger { _ = try await $0.earn(order: "T-old", properties: ["revenue": 600], profileId: 7, at: now - 400 * 86_400_000) }
+            let old = try await f.member(7)
+            #expect(old.account.tier == "bronze" && old.qualifyingPoints == 0)
             try await f.ledger { _ = try await $0.earn(order: "T-2", properties: ["revenue": 600], profileId: 6, at: now) }
             f.set("2027-12-31T12:00:00Z")
             _ = try await f.store.runLoyaltyJobs(workspaceId: f.ws)

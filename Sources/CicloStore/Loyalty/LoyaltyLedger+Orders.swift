@@ -17,7 +17,8 @@ extension LoyaltyLedger {
         let account = try await lock(profileId)
         let (eligible, points) = program.orderPoints(properties, tier: account.tier)
         guard points > 0 else { return nil }
-        guard let entry = try await append(profileId, kind: "earn_order", points: points, qualifying: true, orderId: orderId, eligible: eligible)
+        // Dated by the order, so a backfill of old orders counts toward tiers in the window they fell in.
+        guard let entry = try await append(profileId, kind: "earn_order", points: points, qualifying: true, orderId: orderId, eligible: eligible, at: at)
         else { return nil }
         try await addLot(profileId, entryId: entry, points: points, at: min(at, now), pendingDays: program.pendingDays)
         if account.deficit > 0 { try await repayDeficit(profileId, deficit: account.deficit) }

@@ -147,13 +147,13 @@ public struct LoyaltyLedger: Sendable {
     /// Appends an entry unless a unique index says it exists already; its id, or nil for a repeat.
     func append(_ profileId: Int64, kind: String, points: Int, due: Int? = nil, qualifying: Bool = false, orderId: String? = nil,
                 eligible: Double? = nil, rule: String? = nil, sourceKey: String? = nil, idempotencyKey: String? = nil,
-                reverses: Int64? = nil, lotId: Int64? = nil, reason: String? = nil, actor: String? = nil) async throws -> Int64? {
+                reverses: Int64? = nil, lotId: Int64? = nil, reason: String? = nil, actor: String? = nil, at: Int64? = nil) async throws -> Int64? {
         try await sql.raw("""
             INSERT INTO loyalty_entries (workspace_id, profile_id, kind, points, due, qualifying, order_id, eligible_amount, rule, source_key,
               idempotency_key, reverses, lot_id, reason, actor, created_at)
             VALUES (\(bind: workspaceId), \(bind: profileId), \(bind: kind), \(bind: points), \(bind: due), \(bind: qualifying), \(bind: orderId),
               \(bind: eligible), \(bind: rule), \(bind: sourceKey), \(bind: idempotencyKey), \(bind: reverses), \(bind: lotId), \(bind: reason),
-              \(bind: actor), \(bind: now))
+              \(bind: actor), \(bind: min(at ?? now, now)))
             ON CONFLICT DO NOTHING RETURNING id
             """).first()?.decode(column: "id", as: Int64.self)
     }
