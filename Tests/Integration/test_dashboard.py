@@ -111,6 +111,8 @@ def test_overview_people_segment_and_journey_in_a_browser(demo, browser):
     search = browser.find_element(By.ID, "q")
     search.send_keys(first[:6])
     search.submit()
+    # The search is a new page: wait for it, or the rows found may be the list the page showed before.
+    WebDriverWait(browser, 30).until(EC.url_contains("q="))
     WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#people tbody tr")))
     rows = browser.find_elements(By.CSS_SELECTOR, "#people tbody tr")
     assert any(first in row.text for row in rows)
