@@ -66,9 +66,8 @@ extension LoyaltyLedger {
 
     /// At term end a tier is recomputed from qualifying points; true when it changed.
     func reviewTierAtTermEnd(_ profileId: Int64) async throws -> Bool {
-        let before = try await refresh(profileId).tier
-        try await reevaluateTier(profileId, afterRefund: false)
-        return try await refresh(profileId).tier != before
+        // One refresh: the review works from the account it returns and says whether the tier moved.
+        try await reevaluateTier(profileId, afterRefund: false, current: try await refresh(profileId))
     }
 
     /// Rewrites the caches of many accounts in one statement.

@@ -36,8 +36,10 @@ extension LoyaltyLedger {
 
     /// The tier qualifying points earn, the rule that applies it: promotion at once; demotion only when a refund voids
     /// the qualification or the term ends; spending never moves a tier; a manual tier holds until its end date.
-    public func reevaluateTier(_ profileId: Int64, afterRefund: Bool, current: LoyaltyAccount? = nil) async throws {
-        guard !program.tiers.isEmpty else { return }
+    /// Returns true when the member's tier changed.
+    @discardableResult
+    public func reevaluateTier(_ profileId: Int64, afterRefund: Bool, current: LoyaltyAccount? = nil) async throws -> Bool {
+        guard !program.tiers.isEmpty else { return false }
         let account = if let current { current } else { try await refresh(profileId) }
         let qualifying = try await qualifyingPoints(profileId)
         let target = program.tiers.last { $0.threshold <= qualifying } ?? program.tiers[0]
@@ -46,12 +48,13 @@ extension LoyaltyLedger {
             UPDATE profiles SET loyalty_to_next_tier = \(bind: next.map { $0.threshold - qualifying }) WHERE workspace_id = \(bind: workspaceId) AND id = \(bind: profileId)
             """).run()
         let rank = { (key: String?) in program.tiers.firstIndex { $0.key == key } ?? -1 }
-        if let manual = account.tierManualUntil, manual > now, account.tier != nil { return }
+        if let manual = account.tierManualUntil, manual > now, account.tier != nil { return false }
         let termEnded = account.tierUntil.map { $0 <= now } ?? true
         let change = rank(target.key) > rank(account.tier) || (rank(target.key) < rank(account.tier) && (afterRefund || termEnded))
         if change || (termEnded && account.tier == target.key) {
             try await setTier(profileId, from: account.tier, to: target.key, manualUntil: nil, announce: change)
         }
+        return change
     }
 
     /// Puts a member in a tier for a new term (manual assignments carry their own end date).
