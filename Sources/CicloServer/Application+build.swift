@@ -40,6 +40,7 @@ public func buildRouter(_ environment: ServerEnvironment) -> Router<CicloRequest
     RecommendationRoutes(environment: environment).register(on: router, admin: admin)
     AdminContentRoutes(environment: environment).register(on: admin, router: router)
     AdminEventRoutes(environment: environment).register(on: admin)
+    AdminDeadLetterRoutes(environment: environment).register(on: admin)
     AdminProfileRoutes(environment: environment).register(on: admin)
     AdminSegmentRoutes(environment: environment).register(on: admin)
     AdminLifecycleRoutes(environment: environment).register(on: admin)

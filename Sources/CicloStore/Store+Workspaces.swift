@@ -60,13 +60,17 @@ extension Store {
 
     /// The workspace with this id; throws not found.
     public func workspace(id: Int64) async throws -> Workspace {
-        let found = try await database.read { session in
+        guard let found = try await workspaceIfAny(id: id) else { throw CicloError.notFound("Workspace \(id)") }
+        return found
+    }
+
+    /// The workspace with this id, or nil when there is none (a database failure still throws).
+    public func workspaceIfAny(id: Int64) async throws -> Workspace? {
+        try await database.read { session in
             try await session.sql.raw("""
                 SELECT id, name, time_zone, secret, created_at FROM workspaces WHERE id = \(bind: id)
                 """).first().map(Self.workspace(from:))
         }
-        guard let found else { throw CicloError.notFound("Workspace \(id)") }
-        return found
     }
 
     /// Adds a source with a new write key to a workspace.

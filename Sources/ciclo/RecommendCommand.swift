@@ -62,7 +62,7 @@ struct RecommendCommand: AsyncParsableCommand {
             return records.dropFirst().compactMap { r in
                 guard r.fields.count > max(u, i, t) else { return nil }
                 let raw = r.fields[t]
-                let ms = Double(raw).map { Int64($0 * 1_000) } ?? ISO8601.parse(raw)?.epochMilliseconds
+                let ms = Double(raw).map { Int64(saturating: $0 * 1_000) } ?? ISO8601.parse(raw)?.epochMilliseconds
                 guard let ms else { return nil }
                 return ProductInteraction(person: r.fields[u], product: r.fields[i], kind: .view, time: ms)
             }

@@ -13,7 +13,7 @@ struct TemplateTests {
     ]
 
     func render(_ source: String, html: Bool = false, zone: String = "UTC") throws -> String {
-        TemplateRenderer(escapeHTML: html, timeZone: TimeZone(identifier: zone)!).render(try TemplateParser.parse(source), Self.context)
+        try TemplateRenderer(escapeHTML: html, timeZone: TimeZone(identifier: zone)!).render(try TemplateParser.parse(source), Self.context)
     }
 
     @Test("variables, defaults, case, money, dates, loops and conditions render")

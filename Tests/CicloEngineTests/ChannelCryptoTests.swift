@@ -8,13 +8,13 @@ import Testing
 struct ChannelCryptoTests {
     @Test("signed link tokens verify, and any change breaks them")
     func tokens() {
-        let token = LinkSigner.token(["w": 1, "m": 42, "u": "https://shop.example.com/"], secret: "s3cret")
-        #expect(LinkSigner.verify(token, secret: "s3cret")?["m"] == 42)
-        #expect(LinkSigner.verify(token, secret: "other") == nil)
+        let token = LinkSigner.token(.click, ["w": 1, "m": 42, "u": "https://shop.example.com/"], secret: "s3cret")
+        #expect(LinkSigner.verify(token, kind: .click, secret: "s3cret")?["m"] == 42)
+        #expect(LinkSigner.verify(token, kind: .click, secret: "other") == nil)
         let parts = token.split(separator: ".")
         let altered = LinkSigner.base64url(Data(#"{"m":43,"u":"https://evil.example/","w":1}"#.utf8)) + "." + parts[1]
-        #expect(LinkSigner.verify(altered, secret: "s3cret") == nil)
-        #expect(LinkSigner.verify("garbage", secret: "s3cret") == nil)
+        #expect(LinkSigner.verify(altered, kind: .click, secret: "s3cret") == nil)
+        #expect(LinkSigner.verify("garbage", kind: .click, secret: "s3cret") == nil)
     }
 
     @Test("web push payloads decrypt with the receiving key (RFC 8291 round trip)")

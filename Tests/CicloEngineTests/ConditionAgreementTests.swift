@@ -105,7 +105,7 @@ struct ConditionAgreementTests {
             for event in try await store.history(workspaceId: workspace.id, profileIds: people.map(\.id)) {
                 histories[event.profileId!, default: []].append(event)
             }
-            let profiles = try await store.database.read { session in try await Store.profiles(in: session, ids: people.map(\.id)) }
+            let profiles = try await store.database.read { session in try await Store.profiles(in: session, workspaceId: workspace.id, ids: people.map(\.id)) }
             #expect(profiles.count == 40)
 
             var rng = SeededRandom(seed: seed)

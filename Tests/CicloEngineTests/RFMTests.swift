@@ -47,7 +47,7 @@ struct RFMTests {
 
             #expect(report.customers == 2_357)
             #expect(report.segments == expectedSegments)
-            let profiles = try await store.database.read { session in try await Store.profiles(in: session, ids: Array(idOf.values)) }
+            let profiles = try await store.database.read { session in try await Store.profiles(in: session, workspaceId: workspace.id, ids: Array(idOf.values)) }
             let byId = Dictionary(uniqueKeysWithValues: profiles.map { ($0.id, $0) })
             var mismatches = 0
             for (customer, id) in idOf {

@@ -55,8 +55,12 @@ struct ContentLibraryTests {
             try await app.process()
             let bea = try await app.profileId(client, "userId=bea")
             let key = "writeKey=\(app.credentials.writeKey)"
+            let bee = try await app.signedUser(client, "bea", expires: 4_102_444_799)
+            try await client.execute(uri: "/v1/content/next?\(key)&userId=bea&limit=2", method: .get) {
+                #expect($0.status == .forbidden && $0.json["code"] == "user_signature_required", "a userId alone is a guess")
+            }
             func next() async throws -> JSONValue {
-                try await client.execute(uri: "/v1/content/next?\(key)&userId=bea&limit=2", method: .get) { r in
+                try await client.execute(uri: "/v1/content/next?\(key)&\(bee)&limit=2", method: .get) { r in
                     #expect(r.status == .ok)
                     return r.json
                 }
@@ -92,12 +96,12 @@ struct ContentLibraryTests {
             clock.set(ISO8601.parse("2027-04-02T00:00:00Z")!)
             let later = try await app.get(client, "/api/v1/content/coverage")
             #expect(later["cells"]?.arrayValue?.first { $0["persona"] == "bargain" && $0["stage"] == "convert" }?["items"] == 4)
-            try await client.execute(uri: "/v1/personalize?\(key)&userId=bea&slots=content", method: .get) { r in
+            try await client.execute(uri: "/v1/personalize?\(key)&\(bee)&slots=content", method: .get) { r in
                 #expect(r.status == .ok && r.json["content"]?["stage"] == "fulfil")
                 #expect(r.json["content"]?["items"]?.arrayValue?.first?["key"] == "onboard-fulfil")
             }
             try await client.execute(uri: "/api/v1/content/next?profileId=abc", method: .get, headers: app.adminHeaders) { #expect($0.status == .badRequest) }
-            try await client.execute(uri: "/v1/content/next?\(key)&userId=bea&limit=0", method: .get) { #expect($0.status == .badRequest) }
+            try await client.execute(uri: "/v1/content/next?\(key)&\(bee)&limit=0", method: .get) { #expect($0.status == .badRequest) }
         }
     }
 }

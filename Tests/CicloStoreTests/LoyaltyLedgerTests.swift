@@ -1,6 +1,7 @@
 import CicloCore
 import CicloStore
 import CicloTesting
+import SQLKit
 import Foundation
 import Testing
 
@@ -17,7 +18,22 @@ struct LoyaltyFixture {
             _ = try await store.createWorkspace(named: "shop")
             let ws = try await store.workspace(named: "shop").id
             try await store.applyLoyaltyProgram(workspaceId: ws, program)
+            try await Self.addPeople(store, workspaceId: ws, ids: 1...200)
             try await body(LoyaltyFixture(store: store, clock: clock, ws: ws))
+        }
+    }
+
+    /// Live profiles with these ids: the ledger only opens accounts for people of its own workspace.
+    static func addPeople(_ store: Store, workspaceId: Int64, ids: ClosedRange<Int64>) async throws {
+        try await store.database.write { session in
+            for id in ids {
+                try await session.sql.raw("""
+                    INSERT INTO profiles (id, workspace_id, created_at, updated_at) VALUES (\(bind: id), \(bind: workspaceId), 0, 0)
+                    """).run()
+            }
+            if session.dialect == .postgres {
+                try await session.sql.raw("SELECT setval(pg_get_serial_sequence('profiles', 'id'), \(bind: ids.upperBound))").run()
+            }
         }
     }
 

@@ -34,6 +34,8 @@ def channel_server(workdir):
             "CICLO_EMAIL_FROM": "Ciclo Shop <shop@example.com>",
             "CICLO_TWILIO_ACCOUNT_SID": "AC123", "CICLO_TWILIO_AUTH_TOKEN": "secret-token",
             "CICLO_TWILIO_FROM": "+15550001111", "CICLO_TWILIO_BASE_URL": twilio.url,
+            # The fake push service and webhook receiver listen on loopback, which the egress policy refuses by default.
+            "CICLO_EGRESS_ALLOW": "127.0.0.1",
         })
         server.env["CICLO_PUBLIC_URL"] = server.url
         server.start()
@@ -231,6 +233,13 @@ def test_web_push_payload_decrypts_with_an_independent_implementation(channel_se
         "p256dh": base64.urlsafe_b64encode(browser_public).decode().rstrip("="),
         "auth": base64.urlsafe_b64encode(auth_secret).decode().rstrip("=")}}
     r = requests.post(server.url + "/v1/push/subscribe", json={"userId": "pia", "subscription": subscription}, auth=(server.write_key, ""))
+    assert r.status_code == 403 and r.json()["code"] == "user_signature_required", "an unsigned userId could route anyone's pushes here"
+    # As the shop's backend signs it: hex HMAC-SHA256 of "userId.expires" under the storefront secret.
+    secret = server.admin("GET", "/api/v1/workspace").json()["storefrontSigningSecret"]
+    expires = int(time.time()) + 600
+    signature = hmac.new(secret.encode(), f"pia.{expires}".encode(), hashlib.sha256).hexdigest()
+    r = requests.post(server.url + "/v1/push/subscribe", json={"userId": "pia", "expires": expires, "signature": signature,
+                                                               "subscription": subscription}, auth=(server.write_key, ""))
     assert r.status_code == 200, r.text
     vapid_public = requests.get(server.url + "/v1/push/vapid-public-key", auth=(server.write_key, "")).json()["publicKey"]
     template = {"name": "Push hello", "channel": "push", "parts": {"title": "Hi {{ traits.first_name | default: \"you\" }}",

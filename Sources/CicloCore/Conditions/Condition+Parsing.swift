@@ -3,7 +3,25 @@ import Foundation
 extension Condition {
     /// Parses a condition from its JSON form; errors name the path of the bad part.
     public static func parse(_ json: JSONValue) throws -> Condition {
-        try ConditionParser().condition(json, at: "")
+        let condition = try ConditionParser().condition(json, at: "")
+        // Each part becomes SQL; a tree of thousands would hit the engines' expression and parameter limits.
+        guard condition.partCount <= ConditionParser.maxParts else {
+            throw ConditionError(path: "", reason: "has more than \(ConditionParser.maxParts) parts; split it into segments that refer to each other")
+        }
+        return condition
+    }
+
+    /// How many conditions, tests and listed values the tree holds (each becomes a piece of SQL or a bound value).
+    var partCount: Int {
+        func size(_ t: ValueTest) -> Int { 1 + (t.value?.arrayValue?.count ?? 0) }
+        switch self {
+        case .all(let list), .any(let list): return 1 + list.reduce(0) { $0 + $1.partCount }
+        case .not(let inner): return 1 + inner.partCount
+        case .trait(_, let t), .attribute(_, let t): return size(t)
+        case .event(let e): return 1 + e.match.filters.reduce(0) { $0 + size($1.test) }
+        case .sequence(let first, let then, _): return 1 + (first.filters + then.filters).reduce(0) { $0 + size($1.test) }
+        default: return 1
+        }
     }
 
     /// Parses a condition from JSON text.
@@ -21,6 +39,30 @@ public struct ConditionParser {
     public init() {}
 
     static let maxDepth = 32
+    /// The most conditions, tests and listed values one tree may hold.
+    public static let maxParts = 2_000
+    /// The most values one `in` list may hold.
+    public static let maxListValues = 1_000
+    /// The longest name (trait, property, event, segment) and the longest text value.
+    public static let maxNameLength = 200, maxTextLength = 1_000
+
+    /// A name as conditions use it: non-empty, short, and free of control characters, quotes and backslashes (which
+    /// have no place in a name and would break the JSON paths the SQL reads traits by).
+    func name(_ value: JSONValue?, at path: String, what: String) throws -> String {
+        guard let name = value?.stringValue, !name.isEmpty else { throw ConditionError(path: path, reason: "must be \(what)") }
+        guard name.count <= Self.maxNameLength,
+              !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\"" || $0 == "\\" }) else {
+            throw ConditionError(path: path, reason: "must be \(what) of at most \(Self.maxNameLength) characters, without quotes, backslashes or control characters")
+        }
+        return name
+    }
+
+    /// Refuses overlong text and NUL in a value.
+    func checkValue(_ value: JSONValue, at path: String) throws {
+        if let text = value.stringValue, text.count > Self.maxTextLength || text.containsNUL {
+            throw ConditionError(path: path, reason: "text values are at most \(Self.maxTextLength) characters, without NUL")
+        }
+    }
 
     func condition(_ json: JSONValue, at path: String, depth: Int = 0) throws -> Condition {
         guard depth <= Self.maxDepth else { throw ConditionError(path: path, reason: "nested too deeply") }
@@ -34,8 +76,7 @@ public struct ConditionParser {
         }
         if let child = o["not"] { return .not(try condition(child, at: key("not"), depth: depth + 1)) }
         if let trait = o["trait"] {
-            guard let name = trait.stringValue, !name.isEmpty else { throw ConditionError(path: key("trait"), reason: "must be a trait name") }
-            return .trait(name, try test(o, at: path))
+            return .trait(try name(trait, at: key("trait"), what: "a trait name"), try test(o, at: path))
         }
         if let attribute = o["attribute"] {
             guard let name = attribute.stringValue, let parsed = ProfileAttribute(rawValue: name) else {
@@ -65,8 +106,7 @@ public struct ConditionParser {
     }
 
     func text(_ value: JSONValue, at path: String) throws -> String {
-        guard let s = value.stringValue, !s.isEmpty else { throw ConditionError(path: path, reason: "must be a non-empty string") }
-        return s
+        try name(value, at: path, what: "a non-empty string")
     }
 
     func test(_ o: [String: JSONValue], at path: String) throws -> ValueTest {
@@ -76,6 +116,9 @@ public struct ConditionParser {
             throw ConditionError(path: key("op"), reason: "unknown operator \(opText.debugDescription); one of \(ValueOperator.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let value = o["value"]
+        if let value {
+            for (i, item) in (value.arrayValue ?? [value]).enumerated() { try checkValue(item, at: value.arrayValue == nil ? key("value") : "\(key("value"))[\(i)]") }
+        }
         switch op {
         case .exists, .notExists:
             return ValueTest(op)
@@ -91,9 +134,9 @@ public struct ConditionParser {
             }
             return ValueTest(op, value)
         case .in:
-            guard case .array(let list) = value ?? .null, !list.isEmpty,
+            guard case .array(let list) = value ?? .null, !list.isEmpty, list.count <= Self.maxListValues,
                   list.allSatisfy({ if case .array = $0 { false } else if case .object = $0 { false } else { true } }) else {
-                throw ConditionError(path: key("value"), reason: "in needs a non-empty list of values")
+                throw ConditionError(path: key("value"), reason: "in needs a list of 1 to \(Self.maxListValues) values")
             }
             return ValueTest(op, value)
         case .gt, .gte, .lt, .lte:
@@ -129,18 +172,19 @@ public struct ConditionParser {
     }
 
     public func match(_ json: JSONValue, at path: String) throws -> EventMatch {
-        guard case .object(let o) = json, let name = o["event"]?.stringValue, !name.isEmpty else {
+        guard case .object(let o) = json, o["event"]?.stringValue?.isEmpty == false else {
             throw ConditionError(path: path, reason: "an event match needs an event name: {\"event\": \"Order Completed\"}")
         }
+        let name = try self.name(o["event"], at: path.isEmpty ? "event" : "\(path).event", what: "an event name")
         var filters: [(path: String, test: ValueTest)] = []
         if let list = o["where"] {
             guard case .array(let items) = list else { throw ConditionError(path: "\(path).where", reason: "must be a list of property tests") }
             for (i, item) in items.enumerated() {
                 let at = "\(path).where[\(i)]"
-                guard case .object(let f) = item, let property = f["property"]?.stringValue, !property.isEmpty else {
+                guard case .object(let f) = item, f["property"]?.stringValue?.isEmpty == false else {
                     throw ConditionError(path: at, reason: "a property test needs a property name")
                 }
-                filters.append((property, try test(f, at: at)))
+                filters.append((try self.name(f["property"], at: "\(at).property", what: "a property name"), try test(f, at: at)))
             }
         }
         return EventMatch(name: name, filters: filters)

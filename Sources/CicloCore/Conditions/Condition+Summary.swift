@@ -88,7 +88,7 @@ extension TimeSpan {
     /// "30 days", "2 hours".
     var words: String {
         func unit(_ n: Double, _ name: String) -> String {
-            (n == n.rounded() ? String(Int(n)) : String(format: "%.1f", n)) + " \(name)" + (n == 1 ? "" : "s")
+            (n == n.rounded() ? String(Int(saturating: n)) : String(format: "%.1f", n)) + " \(name)" + (n == 1 ? "" : "s")
         }
         if seconds >= 86_400 { return unit(seconds / 86_400, "day") }
         if seconds >= 3_600 { return unit(seconds / 3_600, "hour") }

@@ -34,7 +34,7 @@ public struct TimeSpan: Sendable, Equatable, Hashable {
     /// Seconds.
     public var seconds: Double
     /// Milliseconds, the unit stored times use.
-    public var milliseconds: Int64 { Int64(seconds * 1000) }
+    public var milliseconds: Int64 { Int64(saturating: seconds * 1000) }
     /// Creates a span.
     public init(seconds: Double) { self.seconds = seconds }
     /// `n` days.

@@ -38,13 +38,16 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// A number read as a double (integers convert); strings holding a number also convert, as SDKs often send prices as strings.
+    /// Never NaN or infinite: `"nan"`, `"inf"` and `"1e400"` are not numbers here, so arithmetic on them cannot poison a total.
     public var doubleValue: Double? {
+        let value: Double?
         switch self {
-        case .int(let i): return Double(i)
-        case .double(let d): return d
-        case .string(let s): return Double(s.trimmingCharacters(in: .whitespaces))
-        default: return nil
+        case .int(let i): value = Double(i)
+        case .double(let d): value = d
+        case .string(let s): value = Double(s.trimmingCharacters(in: .whitespaces))
+        default: value = nil
         }
+        return value.flatMap { $0.isFinite ? $0 : nil }
     }
 
     /// An integer, if this is an integral number.

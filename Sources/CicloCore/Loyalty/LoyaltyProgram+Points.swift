@@ -30,13 +30,14 @@ extension LoyaltyProgram {
         return (eligible, round(weighted * pointsPerUnit * tierMultiplier))
     }
 
-    /// The declared rounding, applied once.
+    /// The most points one order can earn: amounts are bounded at ingest, but lines × quantities × rates multiply.
+    public static let maxOrderPoints = 1_000_000_000_000
+
+    /// The declared rounding, applied once, within 0 ... `maxOrderPoints` whatever the arithmetic before it made.
     public func round(_ value: Double) -> Int {
         // A tiny tolerance keeps 1.4999999 (from 0.1 + 0.2 style sums) from losing a point it deserves.
-        switch rounding {
-        case .floor: return Int((value + 1e-9).rounded(.down))
-        case .halfUp: return Int((value + 1e-9).rounded(.toNearestOrAwayFromZero))
-        }
+        let rule: FloatingPointRoundingRule = rounding == .floor ? .down : .toNearestOrAwayFromZero
+        return min(Self.maxOrderPoints, max(0, Int(saturating: value + 1e-9, rounding: rule)))
     }
 
     /// Points to take back for a refund of `refundedAmount` of an order that earned `earned` on `eligible`, given
@@ -44,7 +45,7 @@ extension LoyaltyProgram {
     public func clawback(earned: Int, eligible: Double, refundedSoFar: Double, refundedAmount: Double, clawedSoFar: Int) -> Int {
         guard eligible > 0, earned > 0 else { return 0 }
         let refunded = min(eligible, refundedSoFar + max(0, refundedAmount))
-        let due = refunded >= eligible - 1e-9 ? earned : Int((Double(earned) * refunded / eligible + 1e-9).rounded(.down))
+        let due = refunded >= eligible - 1e-9 ? earned : Int(saturating: Double(earned) * refunded / eligible + 1e-9, rounding: .down)
         return max(0, min(earned, due) - clawedSoFar)
     }
 }

@@ -52,8 +52,12 @@ public struct MessageTemplate: Sendable, Equatable {
     public func render(_ context: JSONValue, timeZone: TimeZone = .gmt, currency: String = "USD") throws -> [String: String] {
         var out: [String: String] = [:]
         for (name, source) in parts {
-            let nodes = try TemplateParser.parse(source)
-            out[name] = TemplateRenderer(escapeHTML: name == "html", timeZone: timeZone, currency: currency).render(nodes, context)
+            do {
+                let nodes = try TemplateParser.parse(source)
+                out[name] = try TemplateRenderer(escapeHTML: name == "html", timeZone: timeZone, currency: currency).render(nodes, context)
+            } catch let error as TemplateError {
+                throw CicloError.badRequest("invalid_template", "\(name), \(error.description)")
+            }
         }
         return out
     }

@@ -34,7 +34,9 @@ public enum SpecialFunctions {
     /// The Gauss hypergeometric function ₂F₁(a, b; c; z) for 0 ≤ z < 1 by its power series (terms are summed until
     /// they stop mattering; the models only ask for z well below 1, where this converges quickly).
     public static func hypergeometric2F1(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
-        precondition(z >= 0 && z < 1, "2F1 series needs 0 ≤ z < 1")
+        // Outside the series' domain (or on NaN from a degenerate fit) the answer is NaN, which callers treat as "no
+        // score", rather than a trap that would take the server down with the prediction job.
+        guard z >= 0 && z < 1 else { return .nan }
         var term = 1.0, sum = 1.0
         var n = 0.0
         while n < 100_000 {

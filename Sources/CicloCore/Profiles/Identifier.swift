@@ -69,10 +69,7 @@ public struct Identifier: Hashable, Sendable, Codable, Comparable {
         guard !isBlocked(trimmed), trimmed.utf8.count <= 1024 else { return nil }
         switch kind {
         case .email:
-            let lower = trimmed.lowercased()
-            let parts = lower.split(separator: "@", omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !lower.contains(" ") else { return nil }
-            return Identifier(.email, lower)
+            return EmailAddress.normalised(trimmed).map { Identifier(.email, $0) }
         case .phone:
             return PhoneNumber.e164(trimmed).map { Identifier(.phone, $0) }
         default:

@@ -33,7 +33,7 @@ public struct AssociationRules: Sendable {
     public init(baskets input: [Set<String>], minSupport: Double, maxLength: Int = 3) {
         let n = Double(max(input.count, 1))
         baskets = input.count
-        let minCount = Int((minSupport * n - 1e-9).rounded(.up))
+        let minCount = max(1, Int(saturating: minSupport * n - 1e-9, rounding: .up))
         var counts: [String: Int] = [:]
         for basket in input { for item in basket { counts[item, default: 0] += 1 } }
         var level = counts.filter { $0.value >= minCount }.keys.sorted().map { [$0] }

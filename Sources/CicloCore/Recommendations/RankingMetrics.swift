@@ -12,7 +12,7 @@ public struct RankingMetrics: Sendable, Equatable, Codable {
 
     /// Averages over people who have at least one relevant item; lists are cut to `k`.
     public init(k: Int, relevant: [Set<String>], ranked: [[String]]) {
-        precondition(relevant.count == ranked.count, "one ranked list per person")
+        assert(relevant.count == ranked.count, "one ranked list per person")
         var p = 0.0, r = 0.0, n = 0.0, m = 0.0, h = 0.0, count = 0
         for (truth, list) in zip(relevant, ranked) where !truth.isEmpty {
             count += 1

@@ -18,7 +18,7 @@ public struct RecommendationEvaluation: Sendable {
         var train: [ProductInteraction] = [], test: [String: Set<String>] = [:]
         for (person, items) in Dictionary(grouping: interactions, by: \.person) {
             let sorted = items.sorted { ($0.time, $0.product) < ($1.time, $1.product) }
-            let held = sorted.count < 2 ? 0 : min(sorted.count - 1, max(1, Int((Double(sorted.count) * testShare).rounded())))
+            let held = sorted.count < 2 ? 0 : min(sorted.count - 1, max(1, Int(saturating: Double(sorted.count) * testShare, rounding: .toNearestOrAwayFromZero)))
             train += sorted.dropLast(held)
             let seen = Set(sorted.dropLast(held).map(\.product))
             let relevant = Set(sorted.suffix(held).map(\.product)).subtracting(seen)

@@ -5,10 +5,18 @@ public enum TemplateParser {
     public static let filters: Set<String> = ["default", "upcase", "downcase", "capitalize", "money", "date", "truncate",
                                               "url_encode", "size", "first", "last", "round", "plus", "minus", "times", "escape"]
 
+    /// The largest template source accepted, in bytes.
+    public static let maxSourceBytes = 256 * 1024
+    /// The deepest nesting of `{% if %}` and `{% for %}` blocks: parsing recurses per level, so this bounds the stack.
+    public static let maxDepth = 16
+
     public static func parse(_ source: String) throws -> [TemplateNode] {
+        guard source.utf8.count <= maxSourceBytes else {
+            throw TemplateError(line: 1, message: "the template is larger than \(maxSourceBytes / 1024) KB")
+        }
         var tokens = tokenize(source)
         var index = 0
-        let nodes = try parseNodes(&tokens, &index, until: [])
+        let nodes = try parseNodes(&tokens, &index, until: [], depth: 0)
         if index < tokens.count { throw TemplateError(line: tokens[index].line, message: "unexpected {% \(tokens[index].text) %}") }
         return nodes
     }
@@ -28,7 +36,7 @@ public enum TemplateParser {
             }
             let text = rest[..<open.lowerBound]
             if !text.isEmpty { tokens.append(Token(kind: .text, text: String(text), line: line)) }
-            line += text.count(where: { $0 == "\n" })
+            line += text.unicodeScalars.count(where: { $0 == "\n" })
             let isTag = open == nextTag
             let closer = isTag ? "%}" : "}}"
             guard let close = rest[open.upperBound...].range(of: closer) else {
@@ -37,13 +45,13 @@ public enum TemplateParser {
             }
             let inner = rest[open.upperBound..<close.lowerBound]
             tokens.append(Token(kind: isTag ? .tag : .output, text: inner.trimmingCharacters(in: .whitespacesAndNewlines), line: line))
-            line += inner.count(where: { $0 == "\n" })
+            line += inner.unicodeScalars.count(where: { $0 == "\n" })
             rest = rest[close.upperBound...]
         }
         return tokens
     }
 
-    static func parseNodes(_ tokens: inout [Token], _ index: inout Int, until ends: Set<String>) throws -> [TemplateNode] {
+    static func parseNodes(_ tokens: inout [Token], _ index: inout Int, until ends: Set<String>, depth: Int) throws -> [TemplateNode] {
         var nodes: [TemplateNode] = []
         while index < tokens.count {
             let token = tokens[index]
@@ -57,6 +65,9 @@ public enum TemplateParser {
             case .tag:
                 let word = token.text.split(separator: " ").first.map(String.init) ?? ""
                 if ends.contains(word) { return nodes }
+                if word == "if" || word == "unless" || word == "for", depth >= maxDepth {
+                    throw TemplateError(line: token.line, message: "blocks are nested more than \(maxDepth) deep")
+                }
                 index += 1
                 switch word {
                 case "if", "unless":
@@ -64,7 +75,7 @@ public enum TemplateParser {
                     var condition = try self.condition(String(token.text.dropFirst(word.count)), negated: word == "unless", line: token.line)
                     var otherwise: [TemplateNode] = []
                     while true {
-                        let body = try parseNodes(&tokens, &index, until: ["elsif", "else", "endif", "endunless"])
+                        let body = try parseNodes(&tokens, &index, until: ["elsif", "else", "endif", "endunless"], depth: depth + 1)
                         guard index < tokens.count else { throw TemplateError(line: token.line, message: "{% \(word) %} is never closed") }
                         let end = tokens[index]
                         index += 1
@@ -74,7 +85,7 @@ public enum TemplateParser {
                             condition = try self.condition(String(end.text.dropFirst(5)), negated: false, line: end.line)
                         } else if endWord == "else" {
                             branches.append((condition, body))
-                            otherwise = try parseNodes(&tokens, &index, until: ["endif", "endunless"])
+                            otherwise = try parseNodes(&tokens, &index, until: ["endif", "endunless"], depth: depth + 1)
                             guard index < tokens.count else { throw TemplateError(line: token.line, message: "{% \(word) %} is never closed") }
                             index += 1
                             break
@@ -89,7 +100,7 @@ public enum TemplateParser {
                     guard parts.count == 4, parts[2] == "in", isIdentifier(parts[1]) else {
                         throw TemplateError(line: token.line, message: "write {% for item in cart %}")
                     }
-                    let body = try parseNodes(&tokens, &index, until: ["endfor"])
+                    let body = try parseNodes(&tokens, &index, until: ["endfor"], depth: depth + 1)
                     guard index < tokens.count else { throw TemplateError(line: token.line, message: "{% for %} is never closed") }
                     index += 1
                     nodes.append(.loop(variable: parts[1], over: try path(parts[3], line: token.line), body: body, line: token.line))

@@ -13,24 +13,27 @@ extension TemplateRenderer {
             return value.map { .string(Self.text($0).addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?#"))) ?? "") }
         case "truncate":
             guard let v = value else { return nil }
-            let t = Self.text(v), n = Int(argument?.intValue ?? 50)
+            let t = Self.text(v), n = Int(max(0, min(Int64(Self.maxOutputBytes), argument?.intValue ?? 50)))
             return .string(t.count > n ? String(t.prefix(max(0, n - 1))) + "…" : t)
         case "size": return .int(Int64(value?.arrayValue?.count ?? value?.stringValue?.count ?? 0))
         case "first": return value?.arrayValue?.first
         case "last": return value?.arrayValue?.last
         case "round":
             guard let d = value?.doubleValue else { return value }
-            let places = Double(argument?.intValue ?? 0), scale = pow(10, places)
-            return .double((d * scale).rounded() / scale)
+            let places = Double(max(0, min(15, argument?.intValue ?? 0))), scale = pow(10, places)
+            let rounded = (d * scale).rounded() / scale
+            return .double(rounded.isFinite ? rounded : d)
         case "plus", "minus", "times":
             guard let a = value?.doubleValue, let b = argument?.doubleValue else { return value }
-            return .double(name == "plus" ? a + b : name == "minus" ? a - b : a * b)
+            let result = name == "plus" ? a + b : name == "minus" ? a - b : a * b
+            return result.isFinite ? .double(result) : value
         case "money":
             guard let amount = value?.doubleValue else { return value }
             return .string(Self.money(amount, currency: argument?.stringValue ?? currency))
         case "date":
             let ms = value?.stringValue.flatMap(ISO8601.parse)?.epochMilliseconds ?? value?.intValue
-            guard let ms else { return value }
+            // Outside year 0 to 9999 a date is no date: Foundation's calendar has nothing sensible to say about it.
+            guard let ms, ms > -253_402_300_800_000, ms < 253_402_300_800_000 else { return value }
             return .string(Self.date(Date(epochMilliseconds: ms), format: argument?.stringValue ?? "long", zone: timeZone))
         default: return value
         }
@@ -40,9 +43,10 @@ extension TemplateRenderer {
     public static func money(_ amount: Double, currency: String) -> String {
         let symbols = ["USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "BRL": "R$", "AUD": "A$", "CAD": "C$", "CHF": "CHF "]
         let decimals = currency == "JPY" ? 0 : 2
+        guard amount.isFinite else { return "" }
         let digits = String(format: "%.\(decimals)f", abs(amount))
         let parts = digits.split(separator: ".")
-        var whole = String(parts[0])
+        var whole = String(parts.first ?? "0")
         var grouped = ""
         while whole.count > 3 {
             grouped = "," + whole.suffix(3) + grouped
@@ -58,7 +62,8 @@ extension TemplateRenderer {
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
         let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
         let days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-        let (y, m, d, h, mi, wd) = (c.year!, c.month!, c.day!, c.hour!, c.minute!, c.weekday!)
+        guard let y = c.year, let m = c.month, let d = c.day, let h = c.hour, let mi = c.minute, let wd = c.weekday,
+              months.indices.contains(m - 1), days.indices.contains(wd - 1) else { return "" }
         switch format {
         case "short": return String(format: "%04d-%02d-%02d", y, m, d)
         case "long": return "\(months[m - 1]) \(d), \(y)"

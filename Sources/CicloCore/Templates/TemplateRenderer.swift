@@ -8,7 +8,12 @@ public struct TemplateRenderer: Sendable {
     public var timeZone: TimeZone
     /// The currency `money` uses when no argument names one.
     public var currency: String
+    /// The most items one loop walks.
     static let maxLoop = 500
+    /// The most loop iterations one render runs in all: nested loops multiply, so each has its share of one budget.
+    public static let maxIterations = 20_000
+    /// The longest output one part may render, in bytes.
+    public static let maxOutputBytes = 1024 * 1024
 
     public init(escapeHTML: Bool = false, timeZone: TimeZone = .gmt, currency: String = "USD") {
         self.escapeHTML = escapeHTML
@@ -16,36 +21,50 @@ public struct TemplateRenderer: Sendable {
         self.currency = currency
     }
 
-    public func render(_ nodes: [TemplateNode], _ context: JSONValue) -> String {
+    /// Renders `nodes`; throws when the render would run more iterations or write more text than the budget allows.
+    public func render(_ nodes: [TemplateNode], _ context: JSONValue) throws -> String {
         var scope = context
-        var out = ""
-        render(nodes, &scope, &out)
-        return out
+        var state = RenderState()
+        try render(nodes, &scope, &state)
+        return state.out
     }
 
-    func render(_ nodes: [TemplateNode], _ scope: inout JSONValue, _ out: inout String) {
+    /// What one render has written and spent.
+    struct RenderState {
+        var out = ""
+        var iterations = 0
+    }
+
+    func render(_ nodes: [TemplateNode], _ scope: inout JSONValue, _ state: inout RenderState) throws {
         for node in nodes {
             switch node {
-            case .text(let text): out += text
+            case .text(let text): state.out += text
             case .output(let expression, _):
                 let value = evaluate(expression, scope)
                 let text = Self.text(value)
-                out += escapeHTML && !expression.filters.contains(where: { $0.name == "escape" }) ? Self.escape(text) : text
+                state.out += escapeHTML && !expression.filters.contains(where: { $0.name == "escape" }) ? Self.escape(text) : text
             case .conditional(let branches, let otherwise):
                 if let branch = branches.first(where: { test($0.0, scope) }) {
-                    render(branch.1, &scope, &out)
+                    try render(branch.1, &scope, &state)
                 } else {
-                    render(otherwise, &scope, &out)
+                    try render(otherwise, &scope, &state)
                 }
-            case .loop(let variable, let path, let body, _):
+            case .loop(let variable, let path, let body, let line):
                 let items = Self.lookup(path, scope)?.arrayValue ?? []
                 for (index, item) in items.prefix(Self.maxLoop).enumerated() {
+                    state.iterations += 1
+                    guard state.iterations <= Self.maxIterations else {
+                        throw TemplateError(line: line, message: "the loops run more than \(Self.maxIterations) times in all")
+                    }
                     guard case .object(var members) = scope else { break }
                     members[variable] = item
                     members["forloop"] = ["index": .int(Int64(index + 1)), "first": .bool(index == 0), "last": .bool(index == items.count - 1)]
                     var inner = JSONValue.object(members)
-                    render(body, &inner, &out)
+                    try render(body, &inner, &state)
                 }
+            }
+            if state.out.utf8.count > Self.maxOutputBytes {
+                throw TemplateError(line: node.line, message: "the message would be larger than \(Self.maxOutputBytes / 1024) KB")
             }
         }
     }
@@ -99,7 +118,7 @@ public struct TemplateRenderer: Sendable {
         case nil, .null?: ""
         case .string(let s)?: s
         case .int(let i)?: String(i)
-        case .double(let d)?: d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        case .double(let d)?: d.rounded() == d && abs(d) < 1e15 ? String(Int64(saturating: d)) : String(d)
         case .bool(let b)?: b ? "true" : "false"
         case .array(let a)?: a.map { text($0) }.joined(separator: ", ")
         case .object?: ""

@@ -9,6 +9,15 @@ public indirect enum TemplateNode: Sendable, Equatable {
     case loop(variable: String, over: TemplatePath, body: [TemplateNode], line: Int)
 
     public static func == (a: Self, b: Self) -> Bool { "\(a)" == "\(b)" }
+
+    /// The line a node starts on, where it knows it (text and conditionals report the first line they hold).
+    var line: Int {
+        switch self {
+        case .output(_, let line), .loop(_, _, _, let line): line
+        case .text: 1
+        case .conditional(let branches, _): branches.first?.1.first?.line ?? 1
+        }
+    }
 }
 
 /// A dotted path into the render context (`profile.traits.first_name`, `item.price`).

@@ -40,7 +40,7 @@ public final class ManualClock: CicloClock {
 
 extension Date {
     /// Milliseconds since the Unix epoch, the unit every stored time uses.
-    public var epochMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+    public var epochMilliseconds: Int64 { Int64(saturating: timeIntervalSince1970 * 1000, rounding: .toNearestOrAwayFromZero) }
 
     /// The instant `ms` milliseconds after the Unix epoch.
     public init(epochMilliseconds ms: Int64) {

@@ -56,15 +56,17 @@ public enum ISO8601 {
                     i += 1
                 } else if c == 0x2B || c == 0x2D {
                     i += 1
-                    guard let oh = digits(2) else { return nil }
+                    guard let oh = digits(2), oh <= 18 else { return nil }
                     _ = expect(0x3A)
                     let om = digits(2) ?? 0
+                    guard om < 60 else { return nil }
                     offsetSeconds = (oh * 3600 + om * 60) * (c == 0x2D ? -1 : 1)
                 }
             }
         }
         guard i == bytes.count else { return nil }
-        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month), hour < 24, minute < 60, second < 61
+        else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = Double(days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds) + fraction
         return Date(timeIntervalSince1970: seconds)
@@ -79,6 +81,15 @@ public enum ISO8601 {
         days = 0
         let h = msOfDay / 3_600_000, mi = (msOfDay / 60_000) % 60, s = (msOfDay / 1000) % 60, f = msOfDay % 1000
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, Int(h), Int(mi), Int(s), Int(f))
+    }
+
+    /// The number of days in a month of the proleptic Gregorian calendar (`2024-02-30` is not a date).
+    public static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

@@ -37,6 +37,9 @@ public struct TrackingMessage: Sendable {
         guard case .object(let fields) = message else {
             return .failure(.init(code: "invalid_message", message: "Each message must be a JSON object."))
         }
+        if message.containsNUL {
+            return .failure(.init(code: "invalid_character", message: "A string in the message holds a NUL character (\\u0000), which cannot be stored."))
+        }
         let type: EventType
         if let raw = fields["type"], !raw.isNull {
             guard let text = raw.stringValue, let parsed = EventType(rawValue: text.lowercased()) else {
@@ -119,6 +122,13 @@ public struct TrackingMessage: Sendable {
             }
         }
 
+        for (name, date) in [("timestamp", originalTimestamp), ("sentAt", sentAt), ("timestamp", timestamp)] {
+            if let date, !TrackingRanges.accepts(date) {
+                return .failure(.init(code: "invalid_timestamp",
+                    message: "\(name) must fall between 1970-01-01 and 2100-01-01 (after correcting for sentAt)."))
+            }
+        }
+
         for key in ["properties", "traits", "context"] {
             if let value = fields[key], !value.isNull, value.objectValue == nil {
                 return .failure(.init(code: "invalid_\(key)", message: "\(key) must be a JSON object."))
@@ -133,6 +143,7 @@ public struct TrackingMessage: Sendable {
         if traits.isNull { traits = .object([:]) }
         var properties = fields["properties"] ?? .object([:])
         if properties.isNull { properties = .object([:]) }
+        if let rejection = TrackingRanges.rejection(properties: properties) { return .failure(rejection) }
         var name: String?
         if type == .page || type == .screen {
             name = fields["name"]?.scalarText ?? properties["name"]?.scalarText

@@ -43,7 +43,7 @@ public struct LiveAudience: Sendable {
         return try await store.database.write { session in
             let due = try await Store.dueRechecks(in: session, workspaceId: workspaceId, now: now, limit: limit)
             guard !due.isEmpty else { return 0 }
-            let profiles = try await Store.profiles(in: session, ids: due)
+            let profiles = try await Store.profiles(in: session, workspaceId: workspaceId, ids: due)
             try await Store.clearRechecks(in: session, workspaceId: workspaceId, profileIds: due)
             try await Store.updateStandings(in: session, workspaceId: workspaceId, profiles: profiles, plan: plan,
                                             segmentIds: ids, now: now)

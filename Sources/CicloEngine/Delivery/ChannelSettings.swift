@@ -12,6 +12,8 @@ public struct ChannelSettings: Sendable {
     public var vapidSubject: String
     /// Where journey webhook steps are signed from (the workspace secret) — and how long to wait for them.
     public var webhookTimeout: Duration
+    /// Where push endpoints and webhooks may point (`CICLO_EGRESS_ALLOW` widens it beyond public https).
+    public var egress = EgressPolicy()
 
     public init(publicURL: String, smtp: SMTPConfiguration? = nil, emailFrom: (name: String?, address: String) = ("Ciclo", "hello@ciclo.localhost"),
                 twilio: TwilioSettings? = nil, vapidSubject: String = "mailto:admin@ciclo.localhost", webhookTimeout: Duration = .seconds(10)) {
@@ -23,7 +25,7 @@ public struct ChannelSettings: Sendable {
         self.webhookTimeout = webhookTimeout
     }
 
-    /// Reads `CICLO_PUBLIC_URL`, `CICLO_SMTP_URL`, `CICLO_EMAIL_FROM`, `CICLO_TWILIO_*`, `CICLO_VAPID_SUBJECT`.
+    /// Reads `CICLO_PUBLIC_URL`, `CICLO_SMTP_URL`, `CICLO_EMAIL_FROM`, `CICLO_TWILIO_*`, `CICLO_VAPID_SUBJECT`, `CICLO_EGRESS_ALLOW`.
     public static func fromEnvironment(_ env: [String: String], defaultPublicURL: String) throws -> ChannelSettings {
         var settings = ChannelSettings(publicURL: (env["CICLO_PUBLIC_URL"] ?? defaultPublicURL).trimmingCharacters(in: CharacterSet(charactersIn: "/")))
         if let url = env["CICLO_SMTP_URL"], !url.isEmpty { settings.smtp = try SMTPConfiguration(url: url) }
@@ -39,6 +41,7 @@ public struct ChannelSettings: Sendable {
                                              smsFrom: env["CICLO_TWILIO_FROM"], whatsappFrom: env["CICLO_TWILIO_WHATSAPP_FROM"])
         }
         if let subject = env["CICLO_VAPID_SUBJECT"] { settings.vapidSubject = subject }
+        if let allow = env["CICLO_EGRESS_ALLOW"] { settings.egress = try EgressPolicy(allowlist: allow) }
         return settings
     }
 }

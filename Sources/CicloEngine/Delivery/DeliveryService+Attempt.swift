@@ -12,15 +12,14 @@ extension DeliveryService {
         }
         let now = clock.now()
         if d.channel == "webhook" {
-            let result = await WebhookSender(client: http, timeout: settings.webhookTimeout)
+            let result = await WebhookSender(policy: settings.egress, timeout: settings.webhookTimeout)
                 .send(d, url: d.template, profile: profile, identifiers: identifiers, secret: workspace.secret, now: now)
             return (result, nil)
         }
         guard let template = try await store.messageTemplate(workspaceId: d.workspaceId, key: d.template) else {
             return (.failed("template \(d.template) does not exist", permanent: true), nil)
         }
-        let address = d.channel == "email" ? identifiers.first(where: { $0.kind == .email })?.value ?? profile.email
-            : identifiers.first(where: { $0.kind == .phone })?.value
+        let address = d.channel == "email" ? profile.contactEmail(identifiers: identifiers) : profile.contactPhone(identifiers: identifiers)
         let consents = try await store.consents(workspaceId: d.workspaceId, profileId: profile.id)
         var suppression: String?
         if let address { suppression = try await store.suppression(workspaceId: d.workspaceId, channel: d.channel, address: address) }
@@ -77,7 +76,7 @@ extension DeliveryService {
             let sender = TwilioSender(settings: twilio, client: http, statusCallback: settings.publicURL + "/hooks/twilio/status")
             return (await sender.send(message, whatsapp: d.channel == "whatsapp"), message)
         case "push":
-            return (await WebPushSender(store: store, client: http, subject: settings.vapidSubject).send(message), message)
+            return (await WebPushSender(store: store, policy: settings.egress, subject: settings.vapidSubject).send(message), message)
         case "onsite":
             let content: JSONValue = ["title": .string(message.parts["title"] ?? ""), "body": .string(message.parts["body"] ?? ""),
                                       "url": .string(message.parts["url"] ?? ""), "image": .string(message.parts["image"] ?? "")]
@@ -99,7 +98,7 @@ extension DeliveryService {
         for cap in rules.caps where cap.channel == d.channel {
             let sent = try await store.sentCount(workspaceId: d.workspaceId, profileId: profile.id, channel: d.channel,
                                                  since: ms - cap.window.milliseconds, excluding: d.id)
-            if sent >= cap.limit { return .suppressed("frequency cap (\(cap.limit) per \(Int(cap.window.seconds / 3_600)) h)") }
+            if sent >= cap.limit { return .suppressed("frequency cap (\(cap.limit) per \(Int(saturating: cap.window.seconds / 3_600)) h)") }
         }
         return nil
     }

@@ -18,8 +18,6 @@ public actor DeliveryService: Service {
     let http: HTTPClient
     let composer: MessageComposer
     let maxAttempts = 6
-    private let sentCounter = Counter(label: "ciclo_messages_sent_total")
-    private let failedCounter = Counter(label: "ciclo_messages_failed_total")
 
     public init(store: Store, settings: ChannelSettings, clock: any CicloClock = SystemClock(),
                 logger: Logger = Logger(label: "ciclo.delivery"), concurrency: Int = 8) {

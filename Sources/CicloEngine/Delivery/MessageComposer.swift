@@ -23,15 +23,15 @@ public struct MessageComposer: Sendable {
                         workspace: Workspace, recommendations: JSONValue = [], content: JSONValue = [],
                         similar: JSONValue = []) throws -> ComposedMessage {
         let secret = workspace.secret
-        let unsubscribe = publicURL + "/u/" + LinkSigner.token(
+        let unsubscribe = publicURL + "/u/" + LinkSigner.token(.unsubscribe,
             ["w": .int(workspace.id), "p": .int(profile.id), "c": .string(template.channel), "t": .string(template.topic), "m": .int(delivery.id)],
             secret: secret)
-        let preferences = publicURL + "/preferences/" + LinkSigner.token(["w": .int(workspace.id), "p": .int(profile.id)], secret: secret)
+        let preferences = publicURL + "/preferences/" + LinkSigner.token(.preferences, ["w": .int(workspace.id), "p": .int(profile.id)], secret: secret)
         var links: [String: JSONValue] = ["unsubscribe": .string(unsubscribe), "preferences": .string(preferences)]
         if template.topic == "nps" {
             // One signed link per score, 0 to 10: a click is the answer.
             links["nps"] = .array((0...10).map { score in
-                ["score": .int(Int64(score)), "url": .string(publicURL + "/s/nps/" + LinkSigner.token(
+                ["score": .int(Int64(score)), "url": .string(publicURL + "/s/nps/" + LinkSigner.token(.nps, 
                     ["w": .int(workspace.id), "m": .int(delivery.id), "s": .int(Int64(score))], secret: secret))]
             })
         }
@@ -63,9 +63,9 @@ public struct MessageComposer: Sendable {
         }
         var person: [String: JSONValue] = ["id": .int(profile.id)]
         func put(_ key: String, _ value: String?) { if let value { person[key] = .string(value) } }
-        put("email", identifiers.first { $0.kind == .email }?.value ?? profile.email)
+        put("email", profile.contactEmail(identifiers: identifiers))
         put("user_id", identifiers.first { $0.kind == .userId }?.value)
-        put("phone", identifiers.first { $0.kind == .phone }?.value ?? profile.traits["phone"]?.scalarText)
+        put("phone", profile.contactPhone(identifiers: identifiers))
         put("name", profile.displayName)
         put("first_name", profile.traits["first_name"]?.stringValue ?? profile.traits["firstName"]?.stringValue)
         put("last_name", profile.traits["last_name"]?.stringValue ?? profile.traits["lastName"]?.stringValue)
@@ -95,11 +95,11 @@ public struct MessageComposer: Sendable {
             }
             let destination = Self.withUTM(url.replacingOccurrences(of: "&amp;", with: "&"), campaign: delivery.journeyKey ?? "message",
                                            content: template.key, medium: template.channel)
-            out += publicURL + "/t/c/" + LinkSigner.token(["w": .int(workspace.id), "m": .int(delivery.id), "u": .string(destination)],
+            out += publicURL + "/t/c/" + LinkSigner.token(.click, ["w": .int(workspace.id), "m": .int(delivery.id), "u": .string(destination)],
                                                           secret: workspace.secret)
         }
         out += rest
-        let pixel = "<img src=\"\(publicURL)/t/o/\(LinkSigner.token(["w": .int(workspace.id), "m": .int(delivery.id)], secret: workspace.secret)).gif\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">"
+        let pixel = "<img src=\"\(publicURL)/t/o/\(LinkSigner.token(.open, ["w": .int(workspace.id), "m": .int(delivery.id)], secret: workspace.secret)).gif\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">"
         if let body = out.range(of: "</body>", options: .backwards) {
             out.insert(contentsOf: pixel, at: body.lowerBound)
         } else {

@@ -16,6 +16,7 @@ public actor JourneyScheduler: Service {
     let interval: Duration
     private var lastSweep: [Int64: Date] = [:]
     private let stepsCounter = Counter(label: "ciclo_journey_enrolments_advanced_total")
+    let setAsideBudget = SetAsideBudget()
 
     public init(store: Store, clock: any CicloClock = SystemClock(), logger: Logger = Logger(label: "ciclo.journeys"),
                 batchSize: Int = 500, interval: Duration = .milliseconds(200)) {
@@ -42,16 +43,30 @@ public actor JourneyScheduler: Service {
         }
     }
 
-    /// Claims and advances one batch of due enrolments; returns how many were claimed.
+    /// Claims and advances one batch of due enrolments; returns how many were claimed. An enrolment whose step fails
+    /// on its own every time is ended as `failed` and set aside as a dead letter (stage `journeys`).
     @discardableResult
     public func runDue() async throws -> Int {
+        let isolation = PoisonIsolation(store: store, logger: logger, stage: .journeys, budget: setAsideBudget)
         let now = clock.now().epochMilliseconds
+        return try await isolation.run(limit: batchSize, { limit in try await self.runDue(limit: limit, now: now) }, setAside: { error in
+            // Exactly the enrolment the failing attempt claimed alone.
+            guard let failure = error as? BatchFailure, failure.items.count == 1, let workspaceId = failure.workspaceId else { return false }
+            try await self.store.setAsideEnrolment(workspaceId: workspaceId, enrolmentId: failure.items[0], error: "\(error)")
+            return true
+        })
+    }
+
+    func runDue(limit: Int, now: Int64) async throws -> Int {
         let runner = self.runner
-        let limit = batchSize
         let claimed = try await store.database.write { session -> Int in
             let due = try await Store.claimDueEnrolments(in: session, now: now, limit: limit)
-            for (workspaceId, group) in Dictionary(grouping: due, by: \.workspaceId) {
-                try await runner.run(in: session, workspaceId: workspaceId, group.map { ($0.enrolment, .time) }, now: now)
+            do {
+                for (workspaceId, group) in Dictionary(grouping: due, by: \.workspaceId) {
+                    try await runner.run(in: session, workspaceId: workspaceId, group.map { ($0.enrolment, .time) }, now: now)
+                }
+            } catch {
+                throw BatchFailure(workspaceId: due.first?.workspaceId, items: due.map(\.enrolment.id), underlying: error)
             }
             return due.count
         }
@@ -70,7 +85,7 @@ public actor JourneyScheduler: Service {
         let now = clock.now().epochMilliseconds
         let runner = self.runner
         return try await store.database.write { session in
-            let live = Set(try await Store.profiles(in: session, ids: profileIds).map(\.id))
+            let live = Set(try await Store.profiles(in: session, workspaceId: workspaceId, ids: profileIds).map(\.id))
             let last = try await Store.lastEntries(in: session, journeyId: journey.id, profileIds: Array(live))
             var runs: [(Enrolment, WakeReason)] = []
             for profile in profileIds.sorted() where live.contains(profile) && journey.definition.entry.allows(lastEntered: last[profile], now: now) {

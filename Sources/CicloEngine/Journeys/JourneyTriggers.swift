@@ -76,7 +76,7 @@ public struct JourneyTriggers: Sendable {
     func entryConditionHolds(_ definition: JourneyDefinition, _ candidates: [Int64], _ result: ProfileBatchResult,
                              _ session: DatabaseSession, _ now: Int64) async throws -> Set<Int64> {
         guard let condition = definition.entry.condition else { return Set(candidates) }
-        let profiles = try await Store.profiles(in: session, ids: candidates)
+        let profiles = try await Store.profiles(in: session, workspaceId: result.workspaceId, ids: candidates)
         let history = try await Store.relevantHistory(session, workspaceId: result.workspaceId, profileIds: candidates, names: condition.eventNames)
         let segments = try await Store.memberships(session, workspaceId: result.workspaceId, profileIds: candidates)
         return Set(profiles.filter {

@@ -38,7 +38,14 @@ public struct PredictionRunner: Sendable {
         phase("summary")
         let purchases = try BGNBD.fit(histories)
         phase("BG/NBD fit")
-        let spend = try? GammaGamma.fit(histories)
+        let spend: (model: GammaGamma, logLikelihood: Double, customers: Int)?
+        do {
+            spend = try GammaGamma.fit(histories)
+        } catch {
+            // Too few repeat buyers to fit spend: values fall back to the average order, and the run says so.
+            logger.notice("Gamma-Gamma not fitted; order values use the average", metadata: ["workspace": "\(workspaceId)", "reason": "\(error)"])
+            spend = nil
+        }
         phase("Gamma-Gamma fit")
         let buyers = histories.filter { $0.frequency > 0 }
         let fallback = buyers.isEmpty ? 0 : buyers.reduce(0) { $0 + $1.monetary } / Double(buyers.count)
@@ -110,7 +117,13 @@ public struct PredictionRunner: Sendable {
         let calibrationEnd = cutoffDay - holdoutDays
         let stored = try await store.orderHistories(workspaceId: workspaceId, calibrationEndDay: calibrationEnd, holdoutEndDay: cutoffDay)
         let histories = stored.map(Self.history(calibrationEndDay: calibrationEnd))
-        guard let fit = try? BGNBD.fit(histories) else { return nil }
+        let fit: BGNBDFit
+        do {
+            fit = try BGNBD.fit(histories)
+        } catch {
+            logger.notice("holdout validation skipped: the calibration period does not fit", metadata: ["reason": "\(error)"])
+            return nil
+        }
         let daily = try await store.repeatPurchasesByDay(workspaceId: workspaceId, cohortEndDay: calibrationEnd, untilDay: cutoffDay)
         let report = HoldoutReport(model: fit.model, histories: histories, repeatsByDay: daily, calibrationEndDay: calibrationEnd,
                                    holdoutEndDay: cutoffDay)
@@ -126,11 +139,10 @@ public struct PredictionRunner: Sendable {
     /// Histograms for the dashboard: churn risk in tenths, CLV in ten equal-count bands.
     static func distributions(_ scores: [ProfileScores]) -> JSONValue {
         var churn = [Int](repeating: 0, count: 10)
-        for s in scores { if let c = s.churnRisk { churn[min(9, max(0, Int(c * 10)))] += 1 } }
-        let clv = scores.compactMap(\.predictedClv12m).sorted()
-        let bands: [JSONValue] = clv.isEmpty ? [] : (0..<10).map { i in
-            let lo = clv[i * clv.count / 10], hi = clv[min(clv.count - 1, (i + 1) * clv.count / 10 - 1 + (i == 9 ? 0 : 0))]
-            return ["from": .double(lo), "to": .double(hi), "customers": .int(Int64((i + 1) * clv.count / 10 - i * clv.count / 10))]
+        for s in scores { if let c = s.churnRisk, c.isFinite { churn[min(9, max(0, Int(saturating: c * 10)))] += 1 } }
+        let clv = scores.compactMap(\.predictedClv12m).filter(\.isFinite).sorted()
+        let bands: [JSONValue] = EqualCountBand.bands(of: clv, count: 10).map { band in
+            ["from": .double(band.from), "to": .double(band.to), "customers": .int(Int64(band.count))]
         }
         return ["churnRisk": .array(churn.map { .int(Int64($0)) }), "clvDeciles": .array(bands),
                 "meanClv": .double(clv.isEmpty ? 0 : clv.reduce(0, +) / Double(clv.count))]

@@ -6,10 +6,9 @@ import Metrics
 
 extension ProfileProcessor {
     /// One optimistic round: read the cursor, events and graph; resolve in memory; write everything with the cursor.
-    func attemptBatch(workspaceId: Int64) async throws -> Int {
+    func attemptBatch(workspaceId: Int64, cursor: ProfileCursor, limit: Int) async throws -> Int {
         let t0 = ContinuousClock.now
-        let cursor = try await store.profileCursor(workspaceId: workspaceId)
-        let events = try await store.events(workspaceId: workspaceId, after: cursor.lastEventId, limit: batchSize)
+        let events = try await store.events(workspaceId: workspaceId, after: cursor.lastEventId, limit: limit)
         let t1 = ContinuousClock.now
         guard let lastEventId = events.last?.id else { return 0 }
         let now = clock.now().epochMilliseconds
@@ -102,7 +101,7 @@ extension ProfileProcessor {
             var p = profile
             let identifiers = graph.identifiers(of: id)
             p.userId = identifiers.first { $0.kind == .userId }?.value
-            p.email = identifiers.first { $0.kind == .email }?.value ?? p.traits["email"]?.stringValue?.lowercased()
+            p.email = p.contactEmail(identifiers: identifiers)
             p.id = outcome.real(id)
             profiles[p.id] = p
         }

@@ -18,6 +18,7 @@ public actor ProfileProcessor: Service {
     let batchSize: Int
     let pollInterval: Duration
     private let holder = UUID().uuidString
+    let setAsideBudget = SetAsideBudget()
     var hooks: [BatchHook] = []
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
@@ -86,15 +87,39 @@ public actor ProfileProcessor: Service {
         }
     }
 
-    /// Applies the next batch of a workspace; returns the number of events it covered (0 when caught up).
+    /// Applies the next batch of a workspace; returns the number of events it covered (0 when caught up). An event
+    /// that fails on its own every time is set aside as a dead letter (stage `profiles`) and processing goes on.
     public func processBatch(workspaceId: Int64) async throws -> Int {
-        for attempt in 1...5 {
+        // 0 must mean caught up, so a lost race is retried (another writer got there first: read again) rather than
+        // reported as "nothing to do"; only a cursor that keeps moving for seconds is an error.
+        for attempt in 1...200 {
             do {
-                return try await attemptBatch(workspaceId: workspaceId)
-            } catch let error as CicloError where error.code == "profile_cursor_moved" && attempt < 5 {
-                continue  // another writer got there first; read again
+                return try await isolatingPoison(workspaceId: workspaceId)
+            } catch let error as CicloError where error.code == "profile_cursor_moved" && attempt < 200 {
+                try await Task.sleep(for: .milliseconds(min(50, attempt * 2)))
             }
         }
         return 0
+    }
+
+    private func isolatingPoison(workspaceId: Int64) async throws -> Int {
+        let isolation = PoisonIsolation(store: store, logger: logger, stage: .profiles, budget: setAsideBudget)
+        return try await isolation.run(limit: batchSize, { limit in
+            let cursor = try await self.store.profileCursor(workspaceId: workspaceId)
+            do {
+                return try await self.attemptBatch(workspaceId: workspaceId, cursor: cursor, limit: limit)
+            } catch {
+                throw BatchFailure(cursorVersion: cursor.version, underlying: error)
+            }
+        }, setAside: { error in
+            // The event after the cursor the failing attempt started from: if the cursor has moved since, this is not
+            // the event that failed, and nothing is set aside.
+            guard let version = (error as? BatchFailure)?.cursorVersion,
+                  try await self.store.setAsideNextEvent(workspaceId: workspaceId, expectedVersion: version, error: "\(error)") != nil else {
+                // Another processor moved on meanwhile (perhaps setting the same event aside): read again.
+                throw CicloError.conflict("profile_cursor_moved", "Profiles changed while an event was being set aside.")
+            }
+            return true
+        })
     }
 }

@@ -66,7 +66,7 @@ struct AdminContentRoutes {
             let personalize = PersonalizeRoutes(environment: environment)
             let source = try await personalize.source(request, body: [:])
             let q = QueryParameters(request: request)
-            let profile = try await personalize.profile(source.workspaceId, userId: q.string("userId"), anonymousId: q.string("anonymousId"))
+            let profile = try await personalize.profile(source, StorefrontIdentity(q))
             let advice = try await environment.content.next(workspaceId: source.workspaceId, profileId: profile, limit: try q.int("limit", default: 3, in: 1...20))
             if let profile, !advice.picks.isEmpty {
                 try await ContentImpressions(environment: environment).record(advice, workspaceId: source.workspaceId, profileId: profile)

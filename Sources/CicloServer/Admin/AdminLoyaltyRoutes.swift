@@ -107,6 +107,8 @@ struct AdminLoyaltyRoutes {
                 throw CicloError(.notFound, code: "loyalty_off", "This workspace has no loyalty program.")
             }
             guard let order = body["order"], order.objectValue != nil else { throw CicloError.badRequest("missing_field", "order (the Order Completed properties) is required.") }
+            // The same ranges as ingest: a preview of an order that could never be stored answers why.
+            if let rejection = TrackingRanges.rejection(properties: order) { throw CicloError.badRequest(rejection.code, rejection.message) }
             let (eligible, points) = program.orderPoints(order, tier: body["tier"]?.stringValue)
             return JSONResponse.make(["eligible": .double(eligible), "points": .int(Int64(points)), "pendingDays": .int(Int64(program.pendingDays))] as JSONValue)
         }

@@ -31,7 +31,7 @@ struct AdminWorkspaceRoutes {
             return JSONResponse.make(WorkspaceView(
                 id: workspace.id, name: workspace.name, timeZone: workspace.timeZone,
                 webhookSigningSecret: WebhookSender.signingSecret(workspaceSecret: workspace.secret),
-                storefrontSigningSecret: StorefrontLoyaltyRoutes.signingSecret(workspaceSecret: workspace.secret),
+                storefrontSigningSecret: StorefrontIdentity.signingSecret(workspaceSecret: workspace.secret),
                 sources: sources.map { SourceView(id: $0.id, name: $0.name, writeKey: $0.writeKey, enabled: $0.enabled) }))
         }
     }

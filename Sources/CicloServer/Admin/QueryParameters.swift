@@ -11,9 +11,11 @@ struct QueryParameters {
         var values: [String: String] = [:]
         for pair in (request.uri.query ?? "").split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            // NUL means nothing in a query and cannot reach PostgreSQL, so `%00` is dropped.
             func decode(_ s: Substring) -> String {
                 let spaced = s.replacingOccurrences(of: "+", with: " ")
-                return spaced.removingPercentEncoding ?? spaced
+                let text = spaced.removingPercentEncoding ?? spaced
+                return text.containsNUL ? String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != "\0" })) : text
             }
             let key = decode(parts[0])
             if values[key] == nil { values[key] = parts.count > 1 ? decode(parts[1]) : "" }

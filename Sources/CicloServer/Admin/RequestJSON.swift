@@ -21,6 +21,7 @@ enum RequestJSON {
             throw CicloError.badRequest("invalid_json", "The request body is not valid JSON (\(error.reason) at byte \(error.offset)).")
         }
         guard case .object = value else { throw CicloError.badRequest("invalid_json", "The request body must be a JSON object.") }
+        if value.containsNUL { throw CicloError.badRequest("invalid_character", "A string in the body holds a NUL character (\\u0000).") }
         return value
     }
 

@@ -22,11 +22,11 @@ struct EngagementRecorder: Sendable {
         _ = try await environment.ingest.submit([event])
     }
 
-    /// The message behind a signed token, or nil when the token is forged, altered or unknown.
-    func message(forToken token: String) async throws -> (Delivery, JSONValue)? {
+    /// The message behind a signed token of `kind`, or nil when the token is forged, altered, of another kind or unknown.
+    func message(forToken token: String, kind: LinkKind) async throws -> (Delivery, JSONValue)? {
         guard let payload = LinkSigner.unverifiedPayload(token), let ws = payload["w"]?.intValue,
-              let workspace = try? await environment.store.workspace(id: ws),
-              let verified = LinkSigner.verify(token, secret: workspace.secret),
+              let workspace = try await environment.store.workspaceIfAny(id: ws),
+              let verified = LinkSigner.verify(token, kind: kind, secret: workspace.secret),
               let id = verified["m"]?.intValue, let message = try await environment.store.outboxMessage(id: id),
               message.workspaceId == ws else { return nil }
         return (message, verified)

@@ -19,7 +19,7 @@ struct PersonalizeRoutes {
         group.get("personalize") { request, _ in
             let source = try await self.source(request, body: [:])
             let q = QueryParameters(request: request)
-            guard let profile = try await self.profile(source.workspaceId, userId: q.string("userId"), anonymousId: q.string("anonymousId")) else {
+            guard let profile = try await self.profile(source, StorefrontIdentity(q)) else {
                 return JSONResponse.make(["messages": [], "personalized": false] as JSONValue)
             }
             let messages = try await store.onsiteMessages(workspaceId: source.workspaceId, profileId: profile)
@@ -43,13 +43,18 @@ struct PersonalizeRoutes {
         group.post("push/subscribe") { request, _ in
             let body = try await TrackingRequestBody.read(request)
             let source = try await self.source(request, body: body)
-            guard let endpoint = body["subscription"]?["endpoint"]?.stringValue, endpoint.hasPrefix("https://") || endpoint.hasPrefix("http://"),
+            guard let endpoint = body["subscription"]?["endpoint"]?.stringValue,
                   let p256dh = body["subscription"]?["keys"]?["p256dh"]?.stringValue, let auth = body["subscription"]?["keys"]?["auth"]?.stringValue,
-                  let key = LinkSigner.unbase64url(p256dh), key.count == 65, LinkSigner.unbase64url(auth) != nil else {
+                  let key = LinkSigner.unbase64urlLenient(p256dh), (try? P256.KeyAgreement.PublicKey(x963Representation: key)) != nil,
+                  LinkSigner.unbase64urlLenient(auth)?.count == 16, endpoint.utf8.count <= 2048 else {
                 throw CicloError.badRequest("invalid_subscription", "Send subscription: {endpoint, keys: {p256dh, auth}} as the browser gives it.")
             }
-            guard let profile = try await self.profile(source.workspaceId, userId: body["userId"]?.scalarText,
-                                                       anonymousId: body["anonymousId"]?.scalarText) else {
+            // A push endpoint is a URL the server will later POST to: it must be one the egress policy allows.
+            if let reason = environment.channels.egress.refusal(endpoint) {
+                throw CicloError.badRequest("invalid_endpoint", "The push endpoint is refused: \(reason).")
+            }
+            // A signed userId or the browser's anonymousId: anyone else's id would route their pushes to this browser.
+            guard let profile = try await self.profile(source, StorefrontIdentity(body)) else {
                 throw CicloError.notFound("A person with that userId or anonymousId")
             }
             try await store.savePushSubscription(workspaceId: source.workspaceId, profileId: profile,
@@ -67,11 +72,10 @@ struct PersonalizeRoutes {
         return source
     }
 
-    func profile(_ workspaceId: Int64, userId: String?, anonymousId: String?) async throws -> Int64? {
-        for (kind, value) in [(IdentifierKind.userId, userId), (.anonymousId, anonymousId)] {
-            guard let value, let id = Identifier.normalised(kind, value) else { continue }
-            if let found = try await environment.store.findProfiles(workspaceId: workspaceId, identifier: id, limit: 1).first { return found.id }
-        }
-        return nil
+    /// The person a site's request names (see `StorefrontIdentity`: a userId must be signed).
+    func profile(_ source: Source, _ identity: StorefrontIdentity) async throws -> Int64? {
+        guard identity.namesSomebody else { return nil }
+        let workspace = try await environment.store.workspace(id: source.workspaceId)
+        return try await identity.profile(workspace: workspace, store: environment.store, now: environment.clock.now())
     }
 }

@@ -16,7 +16,7 @@ struct PreferenceRoutes {
     func register(on router: Router<CicloRequestContext>) {
         let store = environment.store
         router.get("u/:token") { _, context in
-            guard let (_, payload) = try await verified(try context.parameters.require("token")) else { throw CicloError.notFound("Link") }
+            guard let (_, payload) = try await verified(try context.parameters.require("token"), .unsubscribe) else { throw CicloError.notFound("Link") }
             let channel = payload["c"]?.stringValue ?? "email"
             return Self.page("Unsubscribe", """
                 <p>Stop receiving \(Self.escape(channel)) messages like this one?</p>
@@ -25,7 +25,9 @@ struct PreferenceRoutes {
         }
         router.post("u/:token") { _, context in
             let token = try context.parameters.require("token")
-            guard let (workspace, payload) = try await verified(token), let profile = payload["p"]?.intValue else { throw CicloError.notFound("Link") }
+            guard let (workspace, payload) = try await verified(token, .unsubscribe), let profile = payload["p"]?.intValue else {
+                throw CicloError.notFound("Link")
+            }
             let channel = payload["c"]?.stringValue ?? "email"
             try await unsubscribe(workspace: workspace, profile: profile, channel: channel, topic: "*", source: "unsubscribe link",
                                   message: payload["m"]?.intValue)
@@ -33,7 +35,7 @@ struct PreferenceRoutes {
         }
         router.get("preferences/:token") { _, context in
             let token = try context.parameters.require("token")
-            guard let (workspace, payload) = try await verified(token), let profile = payload["p"]?.intValue else { throw CicloError.notFound("Link") }
+            guard let (workspace, payload) = try await verified(token, .preferences), let profile = payload["p"]?.intValue else { throw CicloError.notFound("Link") }
             let consents = try await store.consents(workspaceId: workspace.id, profileId: profile)
             let boxes = Self.topics.enumerated().map { index, topic in
                 let status = consents.first { $0.channel == topic.0 && ($0.topic == topic.1 || $0.topic == "*") }?.status
@@ -44,7 +46,7 @@ struct PreferenceRoutes {
         }
         router.post("preferences/:token") { request, context in
             let token = try context.parameters.require("token")
-            guard let (workspace, payload) = try await verified(token), let profile = payload["p"]?.intValue else { throw CicloError.notFound("Link") }
+            guard let (workspace, payload) = try await verified(token, .preferences), let profile = payload["p"]?.intValue else { throw CicloError.notFound("Link") }
             var request = request
             let body = String(buffer: try await request.collectBody(upTo: 64 * 1024))
             let chosen = Set(body.split(separator: "&").compactMap { $0.split(separator: "=").first.map(String.init) })
@@ -61,9 +63,9 @@ struct PreferenceRoutes {
         }
     }
 
-    func verified(_ token: String) async throws -> (Workspace, JSONValue)? {
-        guard let ws = LinkSigner.unverifiedPayload(token)?["w"]?.intValue, let workspace = try? await environment.store.workspace(id: ws),
-              let payload = LinkSigner.verify(token, secret: workspace.secret) else { return nil }
+    func verified(_ token: String, _ kind: LinkKind) async throws -> (Workspace, JSONValue)? {
+        guard let ws = LinkSigner.unverifiedPayload(token)?["w"]?.intValue, let workspace = try await environment.store.workspaceIfAny(id: ws),
+              let payload = LinkSigner.verify(token, kind: kind, secret: workspace.secret) else { return nil }
         return (workspace, payload)
     }
 

@@ -16,8 +16,9 @@ struct RecommendationRoutes {
         group.get("recommendations") { request, _ in
             let source = try await PersonalizeRoutes(environment: environment).source(request, body: [:])
             let q = QueryParameters(request: request)
-            let profile = try await PersonalizeRoutes(environment: environment).profile(source.workspaceId, userId: q.string("userId"), anonymousId: q.string("anonymousId"))
-            return JSONResponse.make(try await Self.list(store, source.workspaceId, profile: profile, q, askedForPerson: q.string("userId") != nil || q.string("anonymousId") != nil))
+            let identity = StorefrontIdentity(q)
+            let profile = try await PersonalizeRoutes(environment: environment).profile(source, identity)
+            return JSONResponse.make(try await Self.list(store, source.workspaceId, profile: profile, q, askedForPerson: identity.namesSomebody))
         }
         admin.get("recommendations") { request, context in
             let workspace = try context.requireWorkspace()

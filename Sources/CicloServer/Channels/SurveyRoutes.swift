@@ -15,7 +15,7 @@ struct SurveyRoutes {
         let recorder = EngagementRecorder(environment: environment)
         router.get("s/nps/:token") { _, context in
             let token = try context.parameters.require("token")
-            guard let (message, payload) = try await recorder.message(forToken: token), let score = payload["s"]?.intValue, (0...10).contains(score) else {
+            guard let (message, payload) = try await recorder.message(forToken: token, kind: .nps), let score = payload["s"]?.intValue, (0...10).contains(score) else {
                 throw CicloError.notFound("Survey")
             }
             try await recorder.record("NPS Submitted", message: message, extra: ["score": .int(score)], key: "ciclo-nps:\(message.id)")
@@ -27,7 +27,7 @@ struct SurveyRoutes {
         }
         router.post("s/nps/:token/comment") { request, context in
             let token = try context.parameters.require("token")
-            guard let (message, payload) = try await recorder.message(forToken: token), let score = payload["s"]?.intValue else {
+            guard let (message, payload) = try await recorder.message(forToken: token, kind: .nps), let score = payload["s"]?.intValue else {
                 throw CicloError.notFound("Survey")
             }
             var request = request

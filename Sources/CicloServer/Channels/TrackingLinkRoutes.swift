@@ -18,14 +18,14 @@ struct TrackingLinkRoutes {
         router.get("t/o/:token") { _, context in
             var token = try context.parameters.require("token")
             if token.hasSuffix(".gif") { token.removeLast(4) }
-            guard let (message, _) = try await recorder.message(forToken: token) else { throw CicloError.notFound("Message") }
+            guard let (message, _) = try await recorder.message(forToken: token, kind: .open) else { throw CicloError.notFound("Message") }
             try await recorder.record("Email Opened", message: message)
             return Response(status: .ok, headers: [.contentType: "image/gif", .cacheControl: "no-store, max-age=0"],
                             body: .init(byteBuffer: ByteBuffer(bytes: Self.pixel)))
         }
         router.get("t/c/:token") { _, context in
             let token = try context.parameters.require("token")
-            guard let (message, payload) = try await recorder.message(forToken: token), let url = payload["u"]?.stringValue,
+            guard let (message, payload) = try await recorder.message(forToken: token, kind: .click), let url = payload["u"]?.stringValue,
                   url.hasPrefix("http://") || url.hasPrefix("https://") else { throw CicloError.notFound("Link") }
             try await recorder.record("Email Link Clicked", message: message, extra: ["url": .string(url)])
             return Response(status: .found, headers: [.location: url, .cacheControl: "no-store"])

@@ -11,18 +11,6 @@ import Hummingbird
 struct StorefrontLoyaltyRoutes {
     let environment: ServerEnvironment
 
-    /// The secret a shop's backend signs member tokens with (derived from the workspace secret, shown to admins).
-    static func signingSecret(workspaceSecret: String) -> String {
-        "sfsec_" + HMAC<SHA256>.authenticationCode(for: Data("ciclo storefront signing".utf8), using: SymmetricKey(data: Data(workspaceSecret.utf8)))
-            .map { String(format: "%02x", $0) }.joined()
-    }
-
-    /// Hex HMAC-SHA256 of `userId.expires` under the storefront secret.
-    static func signature(userId: String, expires: Int64, secret: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data("\(userId).\(expires)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
-            .map { String(format: "%02x", $0) }.joined()
-    }
-
     func register(on router: Router<CicloRequestContext>) {
         let store = environment.store
         let group = router.group("v1").add(middleware: CORSMiddleware(
@@ -33,19 +21,8 @@ struct StorefrontLoyaltyRoutes {
             guard let key, let source = try await environment.credentials.source(writeKey: key) else {
                 throw CicloError(.unauthorized, code: "unauthorized", "Send a valid write key (Basic auth or ?writeKey=).")
             }
-            let q = QueryParameters(request: request)
-            guard let userId = q.string("userId"), !userId.isEmpty, let expires = q.string("expires").flatMap(Int64.init),
-                  let signature = q.string("signature") else {
-                throw CicloError.badRequest("missing_parameter", "userId, expires (Unix seconds) and signature are required.")
-            }
             let workspace = try await store.workspace(id: source.workspaceId)
-            let expected = Self.signature(userId: userId, expires: expires, secret: Self.signingSecret(workspaceSecret: workspace.secret))
-            guard Self.constantTimeEqual(expected, signature.lowercased()) else {
-                throw CicloError(.forbidden, code: "invalid_signature", "The signature does not match this user id and expiry for this workspace.")
-            }
-            guard Double(expires) > environment.clock.now().timeIntervalSince1970 else {
-                throw CicloError(.forbidden, code: "signature_expired", "The member token has expired; sign a fresh one.")
-            }
+            let userId = try StorefrontIdentity(QueryParameters(request: request)).verifiedUserId(workspace: workspace, now: environment.clock.now())
             guard let id = Identifier.normalised(.userId, userId),
                   let profile = try await store.findProfiles(workspaceId: workspace.id, identifier: id, limit: 1).first?.id else {
                 throw CicloError(.notFound, code: "unknown_member", "No profile has this user id yet.")
@@ -70,9 +47,4 @@ struct StorefrontLoyaltyRoutes {
         }
     }
 
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 }

@@ -14,8 +14,12 @@ public struct CicloRequestContext: RequestContext {
     /// A dashboard form already read (and its CSRF token checked) by the session middleware.
     var form: DashboardForm?
 
+    /// The peer's IP address as the socket saw it (not a forwarded header, which anyone can write).
+    var remoteAddress: String?
+
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Tracking bodies are bounded by our own limit (500 KB after decompression), checked in the handler.

@@ -45,7 +45,16 @@ struct TrackingRoutes {
         let source = try await WriteKeyAuthentication.source(request, body: body, credentials: environment.credentials)
         let reader = TrackingMessage(workspaceId: source.workspaceId, sourceId: source.id,
                                      receivedAt: environment.clock.now())
-        let event = try Self.read(body, with: reader, impliedType: type, defaults: .init()).get()
+        let event: Event
+        switch Self.read(body, with: reader, impliedType: type, defaults: .init()) {
+        case .success(let read): event = read
+        case .failure(let error):
+            // Kept as a dead letter as in a batch, so a refused call is visible and can be replayed.
+            try await environment.store.recordRejections([IngestDeadLetter(
+                workspaceId: source.workspaceId, sourceId: source.id, receivedAt: reader.receivedAt, code: error.code,
+                message: error.message, payload: Self.truncated(body))])
+            throw error
+        }
         _ = try await environment.ingest.submit([event])
         return JSONResponse.make(Accepted())
     }

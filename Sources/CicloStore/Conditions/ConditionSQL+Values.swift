@@ -66,8 +66,22 @@ extension ConditionSQL {
         case .equals: return equals(test.value)
         case .notEquals: return "(NOT COALESCE(" + equals(test.value) + ", \(unsafeRaw: dialect.falseLiteral)))"
         case .in:
-            let items = (test.value?.arrayValue ?? []).map { "COALESCE(" + equals($0) + ", \(unsafeRaw: dialect.falseLiteral))" as SQLQueryString }
-            return join(items, with: " OR ")
+            // One IN list per type, not an OR per value: a thousand ORs nest past SQLite's expression depth limit.
+            let values = test.value?.arrayValue ?? []
+            let strings = values.compactMap { v -> String? in if case .string(let s) = v { s } else { nil } }
+            let numbers = values.compactMap { v -> Double? in
+                switch v { case .int, .double: v.doubleValue; default: nil }
+            }
+            let booleans = values.compactMap(\.boolValue)
+            var parts: [SQLQueryString] = []
+            let no = dialect.falseLiteral
+            if !strings.isEmpty { parts.append("COALESCE(" + string + " IN (\(binds: strings)), \(unsafeRaw: no))") }
+            if !numbers.isEmpty { parts.append("COALESCE(" + number + " IN (\(binds: numbers)), \(unsafeRaw: no))") }
+            if !booleans.isEmpty {
+                let bound: SQLQueryString = dialect == .sqlite ? "\(binds: booleans.map { $0 ? 1 : 0 })" : "\(binds: booleans)"
+                parts.append("COALESCE(" + boolean + " IN (" + bound + "), \(unsafeRaw: no))")
+            }
+            return parts.isEmpty ? "(1 = 0)" : join(parts, with: " OR ")
         case .gt: return "(" + number + " > \(bind: test.value?.doubleValue ?? 0))"
         case .gte: return "(" + number + " >= \(bind: test.value?.doubleValue ?? 0))"
         case .lt: return "(" + number + " < \(bind: test.value?.doubleValue ?? 0))"

@@ -22,7 +22,7 @@ extension Store {
 
     /// The hourly rows in `[from, to)`, oldest first (hours with nothing are absent).
     public func hourlyOrders(workspaceId: Int64, from: Date, to: Date) async throws -> [HourlyOrders] {
-        let f = Int64((from.timeIntervalSince1970 / 3600).rounded(.down)), t = Int64((to.timeIntervalSince1970 / 3600).rounded(.up))
+        let f = Int64(saturating: from.timeIntervalSince1970 / 3600, rounding: .down), t = Int64(saturating: to.timeIntervalSince1970 / 3600, rounding: .up)
         return try await database.read { session in
             try await session.sql.raw("""
                 SELECT hour, orders, repeat_orders, revenue, refunds FROM hourly_orders

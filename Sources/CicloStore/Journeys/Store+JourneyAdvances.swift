@@ -79,7 +79,7 @@ extension Store {
     /// so a batch computed from the old traits cannot overwrite them.
     public static func updateTraits(in session: DatabaseSession, workspaceId: Int64, profileId: Int64, traits: [String: JSONValue],
                                     now: Int64) async throws {
-        guard var profile = try await profiles(in: session, ids: [profileId]).first else { return }
+        guard var profile = try await profiles(in: session, workspaceId: workspaceId, ids: [profileId]).first else { return }
         profile.setTraits(.object(traits), at: now)
         try await BulkUpdate(table: "profiles", columns: [("id", .bigint), ("traits", .json), ("trait_times", .json), ("updated_at", .bigint)],
                              rows: [[.int(profileId), .json(JSONValue.object(profile.traits).jsonText),

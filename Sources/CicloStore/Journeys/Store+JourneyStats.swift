@@ -65,7 +65,7 @@ extension Store {
             let ids = Array(Set(events.compactMap(\.profileId)))
             var profiles: [Int64: Profile] = [:]
             for chunk in ids.chunked(into: 500) {
-                for profile in try await Store.profiles(in: session, ids: chunk) { profiles[profile.id] = profile }
+                for profile in try await Store.profiles(in: session, workspaceId: workspaceId, ids: chunk) { profiles[profile.id] = profile }
             }
             return (events, profiles)
         }

@@ -20,19 +20,21 @@ public struct LoyaltyLedger: Sendable {
     var sql: any SQLDatabase { session.sql }
 
     /// Creates the account if needed and holds its row lock until the transaction ends; matures due pending lots.
+    /// Only a live profile of this workspace gets an account: another workspace's id is not found.
     @discardableResult
     public func lock(_ profileId: Int64) async throws -> LoyaltyAccount {
         // A new member starts in the entry tier; reaching the next one is the ledger's business.
         try await sql.raw("""
-            INSERT INTO loyalty_accounts (workspace_id, profile_id, tier, tier_since) VALUES (\(bind: workspaceId), \(bind: profileId),
-              \(bind: program.tiers.first?.key), \(bind: now)) ON CONFLICT DO NOTHING
+            INSERT INTO loyalty_accounts (workspace_id, profile_id, tier, tier_since)
+            SELECT workspace_id, id, CAST(\(bind: program.tiers.first?.key) AS TEXT), CAST(\(bind: now) AS BIGINT) FROM profiles
+            WHERE workspace_id = \(bind: workspaceId) AND id = \(bind: profileId) AND merged_into IS NULL ON CONFLICT DO NOTHING
             """).run()
         let lock = session.dialect == .postgres ? " FOR UPDATE" : ""
         let row = try await sql.raw("""
             SELECT \(unsafeRaw: Self.accountColumns) FROM loyalty_accounts WHERE workspace_id = \(bind: workspaceId)
             AND profile_id = \(bind: profileId)\(unsafeRaw: lock)
             """).first()
-        guard let row else { throw CicloError(.internalError, code: "account_missing", "The loyalty account could not be created.") }
+        guard let row else { throw CicloError(.notFound, code: "unknown_member", "This workspace has no person with profile id \(profileId).") }
         var account = try Self.account(row)
         if try await mature(profileId, deficit: account.deficit) { account = try await refresh(profileId) }
         return account

@@ -29,6 +29,7 @@ extension Migration {
         .analytics,
         .loyalty,
         .recommendations,
+        .processingDeadLetters,
     ]
 
     /// The schema version this build writes.

@@ -114,9 +114,12 @@ extension Store {
                     THEN e.properties->'products' ELSE '[]'::jsonb END) AS j(value)
                     """
             }
+            // Only object lines count: `"products": ["x"]` is legal JSON, and json_extract on a bare string fails.
+            let objectLines = sqlite ? " AND j.type = 'object'" : " AND jsonb_typeof(j.value) = 'object'"
             query += """
                  WHERE e.workspace_id = \(bind: workspaceId) AND e.profile_id BETWEEN \(bind: lo) AND \(bind: hi)
-                AND e.timestamp >= \(bind: since) AND e.event = 'Order Completed') AS interest GROUP BY profile_id, category, brand, age
+                AND e.timestamp >= \(bind: since) AND e.event = 'Order Completed'\(unsafeRaw: objectLines)) AS interest
+                GROUP BY profile_id, category, brand, age
                 """
             for row in try await session.sql.raw(query).all() {
                 let id = try row.decode(column: "profile_id", as: Int64.self)

@@ -24,7 +24,7 @@ public struct PredictionRunRecord: Sendable {
 
     public var json: JSONValue {
         ["id": .int(id), "cutoff": .string(ISO8601.format(Date(epochMilliseconds: cutoff))), "customers": .int(Int64(customers)),
-         "models": models, "seconds": .double(seconds), "createdAt": .string(ISO8601.format(Date(epochMilliseconds: createdAt)))]
+         "models": models, "distributions": distributions ?? .null, "seconds": .double(seconds), "createdAt": .string(ISO8601.format(Date(epochMilliseconds: createdAt)))]
     }
 }
 

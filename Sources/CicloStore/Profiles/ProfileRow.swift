@@ -21,8 +21,8 @@ enum ProfileRow {
 
     static func values(_ p: Profile, identifiers: [Identifier], now: Int64) -> [BulkValue] {
         let c = p.computed
-        let email = identifiers.first { $0.kind == .email }?.value ?? p.traits["email"]?.stringValue?.lowercased()
-        let phone = identifiers.first { $0.kind == .phone }?.value ?? p.traits["phone"]?.scalarText
+        let email = p.contactEmail(identifiers: identifiers)
+        let phone = p.contactPhone(identifiers: identifiers)
         let name = p.displayName
         return [
             .int(p.id), .int(p.workspaceId), .json(JSONValue.object(p.traits).jsonText),

@@ -55,12 +55,13 @@ extension Store {
         return result
     }
 
-    /// Loads live profiles by id inside a transaction.
-    public static func profiles(in session: DatabaseSession, ids: [Int64]) async throws -> [Profile] {
+    /// Loads a workspace's live profiles by id inside a transaction; ids of other workspaces are not found.
+    public static func profiles(in session: DatabaseSession, workspaceId: Int64, ids: [Int64]) async throws -> [Profile] {
         var result: [Profile] = []
         for chunk in ids.chunked(into: 500) {
             result += try await session.sql.raw("""
-                SELECT \(unsafeRaw: ProfileRow.select(session.dialect)) FROM profiles WHERE id IN (\(binds: chunk)) AND merged_into IS NULL
+                SELECT \(unsafeRaw: ProfileRow.select(session.dialect)) FROM profiles
+                WHERE workspace_id = \(bind: workspaceId) AND id IN (\(binds: chunk)) AND merged_into IS NULL
                 """).all().map(ProfileRow.decode)
         }
         return result

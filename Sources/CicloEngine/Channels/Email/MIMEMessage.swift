@@ -29,16 +29,16 @@ public struct MIMEMessage: Sendable {
 
     /// The message as sent in DATA, CRLF line endings.
     public var rendered: String {
-        let boundary = "=_ciclo_" + String(abs(messageId.hashValue), radix: 36)
+        let boundary = "=_ciclo_" + String(UInt(bitPattern: messageId.hashValue), radix: 36)
         var headers: [(String, String)] = [
-            ("From", Self.mailbox(from.name, from.address)), ("To", "<\(to)>"), ("Subject", Self.encodedWord(subject)),
-            ("Date", Self.rfc5322(date)), ("Message-ID", "<\(messageId)>"), ("MIME-Version", "1.0"),
+            ("From", Self.mailbox(from.name, from.address)), ("To", "<\(Self.headerText(to))>"), ("Subject", Self.encodedWord(subject)),
+            ("Date", Self.rfc5322(date)), ("Message-ID", "<\(Self.headerText(messageId))>"), ("MIME-Version", "1.0"),
         ]
         if let unsubscribeURL {
-            headers.append(("List-Unsubscribe", "<\(unsubscribeURL)>"))
+            headers.append(("List-Unsubscribe", "<\(Self.headerText(unsubscribeURL))>"))
             headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
         }
-        headers += extraHeaders
+        headers += extraHeaders.map { (Self.headerName($0.0), Self.encodedWord($0.1)) }
         headers.append(("Content-Type", "multipart/alternative; boundary=\"\(boundary)\""))
         var out = headers.map { "\($0.0): \($0.1)" }.joined(separator: "\r\n") + "\r\n\r\n"
         for (type, body) in [("text/plain", text), ("text/html", html)] {
@@ -49,14 +49,35 @@ public struct MIMEMessage: Sendable {
     }
 
     static func mailbox(_ name: String?, _ address: String) -> String {
-        guard let name, !name.isEmpty else { return "<\(address)>" }
-        let safe = name.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" } ? "\"\(name)\"" : encodedWord(name)
+        let address = headerText(address)
+        guard let name = name.map(headerText), !name.isEmpty else { return "<\(address)>" }
+        let safe = name.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" } ? "\"\(name)\"" : encodedWord(name)
         return "\(safe) <\(address)>"
     }
 
-    /// RFC 2047 `=?UTF-8?B?...?=` for headers that are not plain ASCII, in chunks that keep lines short.
-    static func encodedWord(_ text: String) -> String {
-        guard !text.allSatisfy({ $0.isASCII && $0 != "\r" && $0 != "\n" }) else { return text }
+    /// Header text with every control character (CR, LF, NUL, tab, U+0085, U+2028 ...) made a space. Checked per
+    /// Unicode scalar: Swift reads `"\r\n"` as one Character, which a per-Character filter of `"\r"` and `"\n"` misses.
+    static func headerText(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let category = scalar.properties.generalCategory
+            let breaks = category == .control || category == .lineSeparator || category == .paragraphSeparator
+            out.append(breaks ? " " : scalar)
+        }
+        return String(out)
+    }
+
+    /// A header name of RFC 5322 field characters only (printable ASCII but the colon).
+    static func headerName(_ name: String) -> String {
+        String(String.UnicodeScalarView(name.unicodeScalars.filter { $0.value > 0x20 && $0.value < 0x7F && $0 != ":" }))
+    }
+
+    /// RFC 2047 `=?UTF-8?B?...?=` for headers that are not plain ASCII, in chunks that keep lines short; control
+    /// characters become spaces first, so no value can end its header line.
+    static func encodedWord(_ raw: String) -> String {
+        let text = headerText(raw)
+        // Plain ASCII stays as it is unless it would break SMTP's 998-octet line limit; then it is folded as words.
+        guard !text.unicodeScalars.allSatisfy(\.isASCII) || text.utf8.count > 900 else { return text }
         var words: [String] = []
         var chunk = ""
         for character in text {

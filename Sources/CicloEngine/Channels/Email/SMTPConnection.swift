@@ -20,8 +20,16 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
     /// Failed while opening the session (greeting, EHLO, STARTTLS, AUTH): a fault of the relay or our settings,
     /// never of the message, so it is retried however the server worded it.
     public var opening = false
-    public var permanent: Bool { !opening && (reply?.code ?? 0) >= 500 }
+    /// Refused here before anything was sent (an address that is not one): the message can never go, the session is fine.
+    public var refusedLocally = false
+    public var permanent: Bool { refusedLocally || (!opening && (reply?.code ?? 0) >= 500) }
     public var description: String { reply.map { "\($0.code) \($0.text)" } ?? message }
+
+    static func refused(_ message: String) -> SMTPError {
+        var error = SMTPError(reply: nil, message: message)
+        error.refusedLocally = true
+        return error
+    }
 }
 
 /// One SMTP session over SwiftNIO: greeting, EHLO, optional STARTTLS, AUTH, then any number of messages.
@@ -114,8 +122,12 @@ final class SMTPConnection: @unchecked Sendable {
         }
     }
 
-    /// Sends one message; the connection can be reused afterwards.
+    /// Sends one message; the connection can be reused afterwards. Addresses are checked before anything is written,
+    /// so an address holding CR/LF or `>` can never add a command to the session.
     func send(from: String, to: [String], data: String) async throws {
+        for address in [from] + to where !EmailAddress.isValid(address) {
+            throw SMTPError.refused("\(address.debugDescription) is not an email address")
+        }
         if capabilities.contains("PIPELINING") {
             // RFC 2920: the envelope goes in one write; the replies are read in order.
             let commands = ["MAIL FROM:<\(from)>"] + to.map { "RCPT TO:<\($0)>" } + ["DATA"]
@@ -133,10 +145,30 @@ final class SMTPConnection: @unchecked Sendable {
             for recipient in to { try await expect("RCPT TO:<\(recipient)>", 250, 251) }
             try await expect("DATA", 354)
         }
-        // Dot-stuffing: a line that starts with a dot gets another one.
-        let body = data.replacingOccurrences(of: "\r\n.", with: "\r\n..")
-        let stuffed = body.hasPrefix(".") ? "." + body : body
-        try await expect(stuffed + (stuffed.hasSuffix("\r\n") ? "" : "\r\n") + ".", 250)
+        let reply = try await write(Self.dataBlock(data))
+        guard reply.code == 250 else { throw SMTPError(reply: reply, message: "unexpected reply to the message") }
+    }
+
+    /// The message as DATA carries it: every line ending made CRLF (a bare CR or LF could end DATA early on some
+    /// servers and smuggle a second message), dot-stuffed, and closed by `CRLF.CRLF`.
+    static func dataBlock(_ data: String) -> String {
+        var out = "", atLineStart = true
+        out.reserveCapacity(data.utf8.count + 64)
+        var scalars = data.unicodeScalars.makeIterator()
+        var pending = scalars.next()
+        while let scalar = pending {
+            pending = scalars.next()
+            if scalar == "\r" || scalar == "\n" {
+                if scalar == "\r", pending == "\n" { pending = scalars.next() }
+                out += "\r\n"
+                atLineStart = true
+                continue
+            }
+            if atLineStart, scalar == "." { out += "." }
+            out.unicodeScalars.append(scalar)
+            atLineStart = false
+        }
+        return out + (atLineStart && !out.isEmpty ? "" : "\r\n") + ".\r\n"
     }
 
     func quit() async {
@@ -153,16 +185,30 @@ final class SMTPConnection: @unchecked Sendable {
         return reply
     }
 
+    /// Sends one command line; a line holding CR, LF or NUL is refused before anything is written.
     func command(_ line: String) async throws -> SMTPReply {
+        try Self.checkCommand(line)
+        return try await write(line + "\r\n")
+    }
+
+    /// Writes `text` as it is and waits for the one reply it asks for.
+    private func write(_ text: String) async throws -> SMTPReply {
         let promise = channel.eventLoop.makePromise(of: SMTPReply.self)
         let handler = self.handler
         channel.eventLoop.execute { handler.enqueue(promise) }
-        try await channel.writeAndFlush(ByteBuffer(string: line + "\r\n"))
+        try await channel.writeAndFlush(ByteBuffer(string: text))
         return try await wait(promise)
+    }
+
+    static func checkCommand(_ line: String) throws {
+        if line.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
+            throw SMTPError.refused("an SMTP command cannot hold a line break or NUL")
+        }
     }
 
     /// Writes several commands at once and returns their replies in order.
     func pipeline(_ lines: [String]) async throws -> [SMTPReply] {
+        for line in lines { try Self.checkCommand(line) }
         let promises = lines.map { _ in channel.eventLoop.makePromise(of: SMTPReply.self) }
         let handler = self.handler
         channel.eventLoop.execute { for promise in promises { handler.enqueue(promise) } }
@@ -181,7 +227,7 @@ final class SMTPConnection: @unchecked Sendable {
 
     private func wait(_ promise: EventLoopPromise<SMTPReply>) async throws -> SMTPReply {
         let timeout = configuration.timeout
-        let deadline = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000)) {
+        let deadline = channel.eventLoop.scheduleTask(in: .seconds(timeout.components.seconds)) {
             promise.fail(SMTPError(reply: nil, message: "the SMTP server did not answer within \(timeout)"))
         }
         defer { deadline.cancel() }

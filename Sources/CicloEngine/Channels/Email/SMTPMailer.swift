@@ -16,6 +16,9 @@ public actor SMTPMailer {
 
     /// Sends a message; a permanent SMTP failure (5xx) throws an `SMTPError` with `permanent` set.
     public func send(_ message: MIMEMessage) async throws {
+        for address in [message.from.address, message.to] where !EmailAddress.isValid(address) {
+            throw SMTPError.refused("\(address.debugDescription) is not an email address")
+        }
         let connection = try await checkOut()
         do {
             try await connection.send(from: message.from.address, to: [message.to], data: message.rendered)

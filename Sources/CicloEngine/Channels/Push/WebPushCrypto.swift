@@ -53,4 +53,4 @@ public enum WebPushError: Error, Sendable, CustomStringConvertible {
 }
 
 func LinkBase64(_ data: Data) -> String { LinkSigner.base64url(data) }
-func LinkUnbase64(_ text: String) -> Data? { LinkSigner.unbase64url(text) }
+func LinkUnbase64(_ text: String) -> Data? { LinkSigner.unbase64urlLenient(text) }

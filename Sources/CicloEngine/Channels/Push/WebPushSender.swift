@@ -9,7 +9,7 @@ import NIOHTTP1
 /// Delivers push notifications to every browser subscription a person has.
 struct WebPushSender: Sendable {
     let store: Store
-    let client: HTTPClient
+    let policy: EgressPolicy
     let subject: String
 
     func send(_ message: ComposedMessage) async -> DeliveryResult {
@@ -25,9 +25,16 @@ struct WebPushSender: Sendable {
             let payload: JSONValue = ["title": .string(message.parts["title"] ?? ""), "body": .string(message.parts["body"] ?? ""),
                                       "url": .string(message.parts["url"] ?? ""), "icon": .string(message.parts["icon"] ?? ""),
                                       "messageId": .int(message.delivery.id)]
-            var delivered = 0
+            var delivered = 0, refused = 0
             var lastError = ""
             for subscription in subscriptions {
+                // A subscription that points somewhere the policy refuses (saved before the check, or allowed then
+                // and not now) is skipped, and its refusal reported if nothing else went.
+                if let reason = policy.refusal(subscription.endpoint) {
+                    lastError = EgressRefused(reason: reason).description
+                    refused += 1
+                    continue
+                }
                 let body = try WebPushCrypto.encrypt(Data(payload.jsonBytes), p256dh: subscription.p256dh, auth: subscription.auth)
                 var request = HTTPClientRequest(url: subscription.endpoint)
                 request.method = .POST
@@ -37,7 +44,14 @@ struct WebPushSender: Sendable {
                 request.headers.add(name: "Authorization", value: try WebPushCrypto.vapidAuthorization(
                     endpoint: subscription.endpoint, subject: subject, privateKey: signing))
                 request.body = .bytes(ByteBuffer(bytes: body))
-                let response = try await client.execute(request, timeout: .seconds(15))
+                let response: HTTPClientResponse
+                do {
+                    response = try await EgressClient.shared.execute(request, policy: policy, timeout: .seconds(15))
+                } catch let refusal as EgressRefused {
+                    lastError = refusal.description
+                    refused += 1
+                    continue
+                }
                 _ = try? await response.body.collect(upTo: 64 * 1024)
                 switch response.status.code {
                 case 200..<300: delivered += 1
@@ -45,7 +59,8 @@ struct WebPushSender: Sendable {
                 default: lastError = "push service answered \(response.status.code)"
                 }
             }
-            return delivered > 0 ? .sent(providerId: nil) : .failed(lastError.isEmpty ? "every subscription has expired" : lastError, permanent: lastError.isEmpty)
+            if delivered > 0 { return .sent(providerId: nil) }
+            return .failed(lastError.isEmpty ? "every subscription has expired" : lastError, permanent: lastError.isEmpty || refused == subscriptions.count)
         } catch {
             return .retry("\(error)")
         }

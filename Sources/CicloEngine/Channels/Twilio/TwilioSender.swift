@@ -11,7 +11,7 @@ struct TwilioSender: Sendable {
     let statusCallback: String
 
     func send(_ message: ComposedMessage, whatsapp: Bool) async -> DeliveryResult {
-        guard let phone = message.identifiers.first(where: { $0.kind == .phone })?.value ?? message.profile.traits["phone"]?.scalarText else {
+        guard let phone = message.profile.contactPhone(identifiers: message.identifiers) else {
             return .suppressed("no phone number")
         }
         guard let from = whatsapp ? settings.whatsappFrom : settings.smsFrom else {

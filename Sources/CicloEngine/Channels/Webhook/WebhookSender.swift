@@ -9,7 +9,7 @@ import NIOHTTP1
 /// Journey webhook steps: a JSON POST signed with HMAC-SHA256 over `timestamp.body` with the workspace's
 /// webhook signing secret.
 public struct WebhookSender: Sendable {
-    let client: HTTPClient
+    let policy: EgressPolicy
     let timeout: Duration
 
     func send(_ delivery: Delivery, url: String, profile: Profile, identifiers: [Identifier], secret: String, now: Date) async -> DeliveryResult {
@@ -31,7 +31,7 @@ public struct WebhookSender: Sendable {
         request.headers.add(name: "Idempotency-Key", value: "ciclo-\(delivery.id)")
         request.body = .bytes(ByteBuffer(string: text))
         do {
-            let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
+            let response = try await EgressClient.shared.execute(request, policy: policy, timeout: .seconds(timeout.components.seconds))
             _ = try? await response.body.collect(upTo: 64 * 1024)
             switch response.status.code {
             case 200..<300: return .sent(providerId: nil)
@@ -39,6 +39,8 @@ public struct WebhookSender: Sendable {
                 return .failed("the endpoint answered \(response.status.code)", permanent: true)
             default: return .retry("the endpoint answered \(response.status.code)")
             }
+        } catch let refused as EgressRefused {
+            return .failed(refused.description, permanent: true)
         } catch {
             return .retry("\(error)")
         }

@@ -104,7 +104,12 @@ struct JourneyGraph {
         switch action {
         case .branch(let branches, let otherwise):
             return branches.enumerated().compactMap { i, b in b.next.map { ($0, "if \(i + 1)") } } + [otherwise.map { ($0, "otherwise") }].compactMap { $0 }
-        case .split(let arms): return arms.compactMap { arm in arm.next.map { ($0, "\(arm.name) \(Int(arm.weight * 100))%") } }
+        case .split(let arms):
+            // Weights are relative (50/50, 1/1, 0.9/0.1 all mean what they say): the label is the arm's share of the total.
+            let total = arms.reduce(0) { $0 + $1.weight }
+            return arms.compactMap { arm in
+                arm.next.map { ($0, "\(arm.name) \(total > 0 ? Int(saturating: arm.weight / total * 100, rounding: .toNearestOrAwayFromZero) : 0)%") }
+            }
         case .waitForEvent(_, _, _, let onEvent, let onTimeout):
             return [onEvent.map { ($0, "event") }, onTimeout.map { ($0, "timeout") }].compactMap { $0 }
         default: return action.successors.map { ($0, nil) }

@@ -61,7 +61,7 @@ struct AnalyticsPage {
                 lift = "Treated \(DashboardFormat.percent(l.treatedConversionRate)) converted against \(DashboardFormat.percent(l.heldOutConversionRate)) held out "
                     + "(\(DashboardFormat.count(l.heldOut)) people): \(String(format: "%+.1f", c.effect * 100)) points, 95% interval "
                     + "\(String(format: "%+.1f", c.lower * 100)) to \(String(format: "%+.1f", c.upper * 100)); about "
-                    + "\(DashboardFormat.count(Int((l.incrementalConversions ?? 0).rounded()))) extra conversions and "
+                    + "\(DashboardFormat.count(Int(saturating: l.incrementalConversions ?? 0, rounding: .toNearestOrAwayFromZero))) extra conversions and "
                     + "\(DashboardFormat.money(l.incrementalRevenue ?? 0)) extra revenue."
             } else if let l = report.lift { lift = "Lift: \(l.noResult ?? "not enough data yet")." }
             experiments.append(Experiment(journey: journey.definition.key, name: journey.definition.name, verdicts: report.comparisons.map(\.verdict),
@@ -99,7 +99,7 @@ struct AnalyticsPage {
         let heat = retention.cohorts.map { c in
             HeatRow(start: DashboardFormat.day(ISO8601.parse(c.start) ?? now, zone: zone), size: DashboardFormat.count(c.size),
                     cells: c.rates.enumerated().map { i, rate in
-                        HeatCell(text: rate.map { DashboardFormat.percent($0, decimals: 0) } ?? "–", level: rate.map { min(9, Int(($0 * 10).rounded(.down))) } ?? 0,
+                        HeatCell(text: rate.map { DashboardFormat.percent($0, decimals: 0) } ?? "–", level: rate.map { min(9, max(0, Int(saturating: $0 * 10, rounding: .down))) } ?? 0,
                                  incomplete: c.incompleteFrom.map { i >= $0 } ?? false)
                     })
         }

@@ -55,7 +55,7 @@ struct OverviewPage {
             let change = DashboardFormat.change(a, b)
             return Kpi(label: label, value: format(a), previous: "vs " + format(b), delta: change?.text, direction: change?.direction ?? "flat")
         }
-        let count = { (v: Double) in DashboardFormat.count(Int(v)) }
+        let count = { (v: Double) in DashboardFormat.count(Int(saturating: v)) }
         let money = { (v: Double) in DashboardFormat.money(v) }
         let aov = { (t: HourlyOrders) in t.orders > 0 ? (t.revenue / Double(t.orders)) : 0 }
         let repeatShare = { (t: HourlyOrders) in t.orders > 0 ? Double(t.repeatOrders) / Double(t.orders) : 0 }

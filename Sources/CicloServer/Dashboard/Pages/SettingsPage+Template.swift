@@ -42,6 +42,11 @@ extension SettingsPage {
         <button type="submit" class="secondary">Create token</button></form></section>{{/chrome.isAdmin}}
         <section class="card" id="channels"><h2>Channels</h2><p class="muted">Set in the server's environment and read at start.</p>
         <table><tbody>{{#channels}}<tr><th scope="row">{{name}}</th><td><span class="badge {{#status}}{{status}}{{/status}}">{{status}}</span></td><td class="mono">{{detail}}</td></tr>{{/channels}}</tbody></table></section>
+        <section class="card" id="problems"><h2>Turned away and set aside</h2>
+        <p class="muted">Messages refused at ingest (with the reason) and items a background step set aside because they failed on their own. {{problemSummary}}</p>
+        {{#hasProblems}}<table><thead><tr><th scope="col">When</th><th scope="col">Where</th><th scope="col">What</th><th scope="col">Why</th></tr></thead>
+        <tbody>{{#problems}}<tr><td>{{when}}</td><td>{{stage}}</td><td class="mono">{{item}}</td><td>{{reason}}</td></tr>{{/problems}}</tbody></table>{{/hasProblems}}
+        {{^hasProblems}}<p>Nothing refused or set aside.</p>{{/hasProblems}}</section>
         <section class="card" id="rules"><h2>Sending rules</h2>
         <p class="muted">Apply to every marketing message from every journey; transactional messages are exempt.</p>
         {{#rulesError}}<p class="error-box" role="alert" id="rules-error">{{rulesError}}</p>{{/rulesError}}

@@ -15,6 +15,8 @@ struct SettingsPage {
     struct Cap { var channel: String; var limit: String; var days: String }
     struct Member { var userId: Int64; var email: String; var roles: [RoleOption]; var lastSignIn: String; var isMe: Bool }
     struct RoleOption { var value: String; var selected: Bool }
+    /// Something turned away at ingest or set aside by a background step.
+    struct Problem { var when: String; var stage: String; var item: String; var reason: String }
     struct Model {
         var sources: [SourceRow]; var snippetKey: String; var publicURL: String; var publicHost: String; var publicScheme: String
         var tokens: [TokenRow]; var newToken: String?; var newPassword: String?; var newPasswordFor: String?
@@ -22,6 +24,8 @@ struct SettingsPage {
         var caps: [Cap]; var quietStart: String; var quietEnd: String; var quietOff: Bool; var quietHold: Bool
         var controlPercent: String; var defaultTimeZone: String; var rulesError: String?
         var members: [Member]; var memberError: String?; var sourceError: String?
+        var problems: [Problem]; var problemSummary: String
+        var hasProblems: Bool { !problems.isEmpty }
     }
 
     func register(on group: RouterGroup<CicloRequestContext>) {
@@ -153,6 +157,10 @@ struct SettingsPage {
                         detail: channels.twilio?.whatsappFrom ?? "Set CICLO_TWILIO_WHATSAPP_FROM."),
                 Channel(name: "Web push", status: "configured", detail: "VAPID keys per workspace; contact \(channels.vapidSubject)."),
                 Channel(name: "Links in messages", status: "configured", detail: channels.publicURL),
+                Channel(name: "Outbound requests", status: "configured",
+                        detail: channels.egress.hosts.isEmpty && channels.egress.networks.isEmpty
+                            ? "Push endpoints and webhooks: public https addresses only (CICLO_EGRESS_ALLOW widens it)."
+                            : "Public https, and " + (channels.egress.hosts.sorted() + channels.egress.networks.map { "\($0.address)/\($0.prefix)" }).joined(separator: ", ")),
             ],
             caps: ["email", "sms", "whatsapp", "push"].map { c in
                 Cap(channel: c, limit: capFor(c).map { String($0.limit) } ?? "", days: capFor(c).map { SVGChart.compact($0.window.seconds / 86_400) } ?? "7")
@@ -165,7 +173,28 @@ struct SettingsPage {
                 Member(userId: m.userId, email: m.email, roles: DashboardRole.allCases.reversed().map { RoleOption(value: $0.rawValue, selected: $0 == m.role) },
                        lastSignIn: DashboardFormat.time(m.lastSignInAt, zone: zone), isMe: m.userId == signedIn.user.id)
             } : [],
-            memberError: memberError, sourceError: sourceError)
+            memberError: memberError, sourceError: sourceError,
+            problems: try await problems(workspace.id, zone: zone), problemSummary: try await problemSummary(workspace.id))
         return try DashboardView.render("settings", title: "Settings", page: model, request: request, context: context, status: status)
+    }
+
+    /// The newest ingest rejections and dead letters together, newest first.
+    private func problems(_ workspaceId: Int64, zone: TimeZone) async throws -> [Problem] {
+        let rejected = try await store.rejections(workspaceId: workspaceId, limit: 10).map {
+            (at: $0.receivedAt, Problem(when: DashboardFormat.time($0.receivedAt, zone: zone), stage: "ingest", item: $0.code, reason: $0.message))
+        }
+        let set = try await store.processingDeadLetters(workspaceId: workspaceId, limit: 10).map {
+            (at: $0.createdAt, Problem(when: DashboardFormat.time($0.createdAt, zone: zone), stage: $0.stage.rawValue,
+                                      item: ($0.stage == .profiles ? "event " : "enrolment ") + String($0.itemId), reason: String($0.error.prefix(300))))
+        }
+        return (rejected + set).sorted { $0.at > $1.at }.prefix(10).map(\.1)
+    }
+
+    private func problemSummary(_ workspaceId: Int64) async throws -> String {
+        let counts = try await store.processingDeadLetterCounts(workspaceId: workspaceId)
+        let total = counts.values.reduce(0, +)
+        guard total > 0 else { return "No event or enrolment has been set aside." }
+        let parts: [String] = ProcessingDeadLetter.Stage.allCases.compactMap { stage in counts[stage].map { "\($0) in \(stage.rawValue)" } }
+        return "\(DashboardFormat.count(total)) set aside by background steps: \(parts.joined(separator: ", ")). Full list: GET /api/v1/dead-letters."
     }
 }

@@ -34,20 +34,20 @@ struct SignInRoutes {
                 return page(Model(csrf: fresh, email: email, next: next, error: "The form expired; please sign in again."),
                             status: .forbidden, cookie: fresh)
             }
-            guard await throttle.allows(email) else {
+            let address = context.remoteAddress
+            guard await throttle.begin(email, address: address) else {
                 return page(Model(csrf: fresh, email: email, next: next,
-                                  error: "Too many failed attempts for this email; wait 15 minutes and try again."),
+                                  error: "Too many sign-in attempts; wait 15 minutes and try again."),
                             status: .tooManyRequests, cookie: fresh)
             }
             let user = email.isEmpty ? nil : try await store.dashboardUser(email: email)
             let ok = try await PasswordHashing.verify(form.raw("password") ?? "", hash: user?.passwordHash)
             guard ok, let user else {
-                await throttle.recordFailure(email)
-                context.logger.notice("dashboard sign-in refused", metadata: ["email": .string(email)])
+                context.logger.notice("dashboard sign-in refused", metadata: ["email": .string(email), "address": .string(address ?? "unknown")])
                 return page(Model(csrf: fresh, email: email, next: next, error: "That email and password do not match."),
                             status: .unauthorized, cookie: fresh)
             }
-            await throttle.recordSuccess(email)
+            await throttle.succeeded(email, address: address)
             let token = try await store.startDashboardSession(userId: user.id)
             return DashboardResponse.redirect(to: next, headers: [
                 DashboardCookie.make(DashboardCookie.session, value: token, secure: secureCookies),
@@ -74,9 +74,18 @@ struct SignInRoutes {
                                       headers: [DashboardCookie.make(DashboardCookie.signIn, value: cookie, secure: secureCookies, maxAge: 3600)])
     }
 
-    /// Only local paths: `next` must not send a signed-in user to another site.
+    /// Only local paths: `next` must not send a signed-in user to another site. Browsers drop tabs and line breaks
+    /// from URLs and read `\\` as `/`, so `/%09/evil.example` or `/\\evil.example` would become `//evil.example`: a path
+    /// with any white space, control character or backslash, raw or percent-encoded, is refused, as is one that
+    /// starts with `//`.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"), !next.hasPrefix("/sign-in") else { return "/overview" }
+        let fallback = "/overview"
+        guard let next, next.utf8.count <= 2048 else { return fallback }
+        for form in [next, next.removingPercentEncoding ?? next] {
+            guard form.hasPrefix("/"), !form.hasPrefix("//"), !form.hasPrefix("/sign-in"),
+                  !form.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0 == "\\" || $0.properties.isWhitespace })
+            else { return fallback }
+        }
         return next
     }
 

@@ -57,6 +57,8 @@ struct TemplatePages {
     }
 
     private func submit(_ request: Request, _ context: CicloRequestContext, existing: MessageTemplate?) async throws -> Response {
+        // Previewing renders the submitted text, so it is editing and needs the same role as saving.
+        try context.require(.marketer)
         let workspace = try context.dashboard().workspace
         let form = try context.submitted()
         let channel = existing?.channel ?? (form["channel"] ?? "email")
@@ -68,7 +70,6 @@ struct TemplatePages {
         if form["intent"] == "preview" {
             return try await preview(request, context, template, isNew: existing == nil, person: form["person"] ?? "")
         }
-        try context.require(.marketer)
         do {
             guard !template.name.isEmpty else { throw CicloError.badRequest("missing_name", "Give the template a name.") }
             if existing == nil, try await store.messageTemplate(workspaceId: workspace.id, key: template.key) != nil {

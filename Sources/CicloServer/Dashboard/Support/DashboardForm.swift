@@ -42,6 +42,10 @@ struct DashboardForm: Sendable {
         } catch is NIOTooManyBytesError {
             throw CicloError(.payloadTooLarge, code: "request_too_large", "The form is larger than \(limit / 1024) KB.")
         }
-        return parse(String(buffer: buffer))
+        let form = parse(String(buffer: buffer))
+        if form.fields.contains(where: { $0.name.containsNUL || $0.value.containsNUL }) {
+            throw CicloError.badRequest("invalid_character", "A field of the form holds a NUL character.")
+        }
+        return form
     }
 }
