@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         .target(
@@ -104,7 +105,11 @@ let package = Package(
             dependencies: ["CicloCore", "CicloStore", .product(name: "PostgresKit", package: "postgres-kit")],
             swiftSettings: strict
         ),
-        .testTarget(name: "CicloCoreTests", dependencies: ["CicloCore"], swiftSettings: strict),
+        .testTarget(
+            name: "CicloCoreTests",
+            dependencies: ["CicloCore", "CicloTesting", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "CicloStoreTests", dependencies: ["CicloStore", "CicloTesting"], swiftSettings: strict),
         .testTarget(
             name: "CicloEngineTests",
@@ -116,6 +121,7 @@ let package = Package(
             dependencies: [
                 "CicloServer", "CicloEngine", "CicloTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -75,8 +75,14 @@ public struct FunnelDefinition: Sendable, Equatable {
         case nil, .null?: break
         case .string("stage")?: definition.breakdown = .stage
         case .string("persona")?: definition.breakdown = .persona
-        case let b? where b["property"]?.stringValue != nil: definition.breakdown = .property(b["property"]!.stringValue!)
-        case let b? where b["segment"]?.stringValue != nil: definition.breakdown = .segment(b["segment"]!.stringValue!)
+        case let b? where b["property"]?.stringValue != nil:
+            do { definition.breakdown = .property(try parser.name(b["property"], at: "breakdown.property", what: "a property name")) } catch let e as ConditionError {
+                throw CicloError.badRequest("invalid_funnel", e.description)
+            }
+        case let b? where b["segment"]?.stringValue != nil:
+            do { definition.breakdown = .segment(try parser.name(b["segment"], at: "breakdown.segment", what: "a segment key")) } catch let e as ConditionError {
+                throw CicloError.badRequest("invalid_funnel", e.description)
+            }
         default: throw CicloError.badRequest("invalid_funnel", "breakdown is \"stage\", \"persona\", {\"property\": ...} or {\"segment\": ...}.")
         }
         definition.excludeInProgress = json["excludeInProgress"]?.boolValue ?? false
