@@ -66,7 +66,7 @@ func registerDashboard(on router: Router<CicloRequestContext>, _ environment: Se
     LifecyclePage(store: store, clock: environment.clock).register(on: pages)
     PeoplePages(store: store).register(on: pages)
     SegmentPages(store: store).register(on: pages)
-    JourneyPages(store: store, clock: environment.clock).register(on: pages)
+    JourneyPages(store: store, clock: environment.clock, library: environment.journeyLibrary).register(on: pages)
     TemplatePages(store: store).register(on: pages)
     MessagePages(store: store).register(on: pages)
     SettingsPage(store: store, channels: environment.channels).register(on: pages)

@@ -24,6 +24,8 @@ public struct ServerEnvironment: Sendable {
     public var credentials: CredentialCache
     /// Next best content and coverage, with its performance cache.
     public var content: ContentAdvisor
+    /// Saving journeys, checked against what the server may do.
+    public var journeyLibrary: JourneyLibrary
     /// The long-running services behind the HTTP surface, in start order.
     public var services: [any Service] { backgroundAudience ? [ingest, profiles, audience, journeys, delivery] : [ingest, profiles] }
     /// Whether re-checks, reconciliation and RFM run on their own (tests drive them by hand).
@@ -43,6 +45,7 @@ public struct ServerEnvironment: Sendable {
         self.backgroundAudience = backgroundAudience
         self.store = store
         self.content = ContentAdvisor(store: store)
+        self.journeyLibrary = JourneyLibrary(store: store, egress: channels.egress)
         let profiles = ProfileProcessor(store: store, clock: clock, logger: logger,
                                         hooks: [LiveAudience(store: store, clock: clock).hook, LoyaltyHook(store: store, clock: clock).hook,
                                                 JourneyTriggers(store: store, clock: clock).hook, ConsentEvents().hook])

@@ -38,7 +38,8 @@ struct JourneyCommand: AsyncParsableCommand {
         func run() async throws {
             let definition = try JourneyCommand.read(file)
             try await withWorkspace(db, workspace) { store, id in
-                let saved = try await store.saveJourney(workspaceId: id, definition)
+                let egress = try ChannelSettings.fromEnvironment(ProcessInfo.processInfo.environment, defaultPublicURL: "http://localhost:8080").egress
+                let saved = try await JourneyLibrary(store: store, egress: egress).save(workspaceId: id, definition)
                 say("Saved journey \(definition.key) as version \(saved.version) (\(saved.status.rawValue)).")
             }
         }

@@ -2,6 +2,7 @@ import CicloCore
 import CicloStore
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// The background work behind live audiences: re-checks people whose time windows lapse, a periodic full
@@ -46,40 +47,67 @@ public actor AudienceService: Service {
         }
     }
 
-    /// One pass over every workspace this process holds the lease for.
+    /// One pass over every workspace this process holds the lease for. Each job of each workspace runs on its own:
+    /// one that fails is logged and counted (`ciclo_job_failures_total`) and retried next round, and the others go on.
     func round() async {
+        let workspaces: [Workspace]
         do {
-            for workspace in try await store.workspaces() {
+            workspaces = try await store.workspaces()
+        } catch {
+            logger.error("audience maintenance cannot list workspaces; retrying", metadata: ["error": "\(error)"])
+            return
+        }
+        for workspace in workspaces where !Task.isCancelled {
+            do {
                 guard try await store.acquireLease("audience:\(workspace.id)", holder: holder, seconds: 60) else { continue }
-                while try await live.recheckDue(workspaceId: workspace.id) > 0, !Task.isCancelled {}
-                try await AnalyticsRollup(store: store).refresh(workspaceId: workspace.id)
-                let now = clock.now()
-                if now.timeIntervalSince(lastRFM[workspace.id] ?? .distantPast) >= rfmEvery {
-                    lastRFM[workspace.id] = now
-                    let report = try await store.runRFM(workspaceId: workspace.id)
-                    logger.info("RFM scored", metadata: ["workspace": "\(workspace.name)", "customers": "\(report.customers)"])
-                    lastSweep[workspace.id] = .distantPast  // scores changed: reconcile everything that reads them
-                }
-                if now.timeIntervalSince(lastPredictionCheck[workspace.id] ?? .distantPast) >= 3_600 {
-                    lastPredictionCheck[workspace.id] = now
-                    try await predictIfDue(workspace, now: now)
-                }
-                try await retrainRecommendationsIfDue(workspace, now: now)
-                if now.timeIntervalSince(lastLoyalty[workspace.id] ?? .distantPast) >= 3_600 {
-                    lastLoyalty[workspace.id] = now
-                    let report = try await store.runLoyaltyJobs(workspaceId: workspace.id)
-                    if report != LoyaltyJobReport() { logger.info("loyalty jobs ran", metadata: ["workspace": "\(workspace.name)", "report": "\(report)"]) }
-                }
-                if now.timeIntervalSince(lastSweep[workspace.id] ?? .distantPast) >= sweepEvery {
-                    lastSweep[workspace.id] = now
-                    try await store.installReadyMadeSegments(workspaceId: workspace.id)
-                    let report = try await store.recomputeAudience(workspaceId: workspace.id)
-                    logger.info("audience reconciled", metadata: ["workspace": "\(workspace.name)", "seconds": "\(report.seconds)"])
+            } catch {
+                logger.error("audience lease failed", metadata: ["workspace": "\(workspace.name)", "error": "\(error)"])
+                continue
+            }
+            await job("rechecks", workspace) { while try await self.live.recheckDue(workspaceId: workspace.id) > 0, !Task.isCancelled {} }
+            await job("analytics rollup", workspace) { try await AnalyticsRollup(store: self.store).refresh(workspaceId: workspace.id) }
+            let now = clock.now()
+            if now.timeIntervalSince(lastRFM[workspace.id] ?? .distantPast) >= rfmEvery {
+                lastRFM[workspace.id] = now
+                await job("rfm", workspace) {
+                    let report = try await self.store.runRFM(workspaceId: workspace.id)
+                    self.logger.info("RFM scored", metadata: ["workspace": "\(workspace.name)", "customers": "\(report.customers)"])
+                    await self.reconcileSoon(workspace.id)  // scores changed: reconcile everything that reads them
                 }
             }
+            if now.timeIntervalSince(lastPredictionCheck[workspace.id] ?? .distantPast) >= 3_600 {
+                lastPredictionCheck[workspace.id] = now
+                await job("predictions", workspace) { try await self.predictIfDue(workspace, now: now) }
+            }
+            await job("recommendations", workspace) { try await self.retrainRecommendationsIfDue(workspace, now: now) }
+            if now.timeIntervalSince(lastLoyalty[workspace.id] ?? .distantPast) >= 3_600 {
+                lastLoyalty[workspace.id] = now
+                await job("loyalty", workspace) {
+                    let report = try await self.store.runLoyaltyJobs(workspaceId: workspace.id)
+                    if report != LoyaltyJobReport() { self.logger.info("loyalty jobs ran", metadata: ["workspace": "\(workspace.name)", "report": "\(report)"]) }
+                }
+            }
+            if now.timeIntervalSince(lastSweep[workspace.id] ?? .distantPast) >= sweepEvery {
+                lastSweep[workspace.id] = now
+                await job("reconcile", workspace) {
+                    try await self.store.installReadyMadeSegments(workspaceId: workspace.id)
+                    let report = try await self.store.recomputeAudience(workspaceId: workspace.id)
+                    self.logger.info("audience reconciled", metadata: ["workspace": "\(workspace.name)", "seconds": "\(report.seconds)"])
+                }
+            }
+        }
+    }
+
+    func reconcileSoon(_ workspaceId: Int64) { lastSweep[workspaceId] = .distantPast }
+
+    /// Runs one job of one workspace, logging and counting a failure instead of letting it stop the others.
+    private func job(_ name: String, _ workspace: Workspace, _ body: @Sendable () async throws -> Void) async {
+        do {
+            try await body()
         } catch is CancellationError {
         } catch {
-            logger.error("audience maintenance failed; retrying", metadata: ["error": "\(error)"])
+            logger.error("\(name) failed; retrying next round", metadata: ["workspace": "\(workspace.name)", "error": "\(error)"])
+            Counter(label: "ciclo_job_failures_total", dimensions: [("job", name)]).increment()
         }
     }
 

@@ -32,11 +32,21 @@ public actor DeliveryService: Service {
     }
 
     public func run() async throws {
-        let lost = (try? await store.markLostDeliveries(olderThan: 5 * 60_000)) ?? 0
-        if lost > 0 { logger.warning("messages left in flight by a previous run are marked unknown", metadata: ["count": "\(lost)"]) }
+        do {
+            let lost = try await store.markLostDeliveries(olderThan: 5 * 60_000)
+            if lost > 0 { logger.warning("messages left in flight by a previous run are marked unknown", metadata: ["count": "\(lost)"]) }
+        } catch {
+            logger.error("could not mark messages left in flight by a previous run", metadata: ["error": "\(error)"])
+        }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                let done = (try? await self.deliverDue()) ?? 0
+                var done = 0
+                do {
+                    done = try await self.deliverDue()
+                } catch is CancellationError {
+                } catch {
+                    self.logger.error("delivery failed; retrying", metadata: ["error": "\(error)"])
+                }
                 if done == 0 { try? await Task.sleep(for: .milliseconds(200)) }
             }
         }
@@ -65,7 +75,12 @@ public actor DeliveryService: Service {
             try await record(delivery, outcome)
         } catch {
             logger.error("delivery failed", metadata: ["message": "\(delivery.id)", "error": "\(error)"])
-            try? await record(delivery, .retry("\(error)"))
+            do {
+                try await record(delivery, .retry("\(error)"))
+            } catch {
+                // The message stays `sending`; the start-up sweep marks it unknown rather than sending it twice.
+                logger.error("could not record a failed delivery", metadata: ["message": "\(delivery.id)", "error": "\(error)"])
+            }
         }
     }
 }

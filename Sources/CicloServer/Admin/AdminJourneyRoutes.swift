@@ -29,7 +29,7 @@ struct AdminJourneyRoutes {
             guard try await store.journey(workspaceId: workspace.id, key: definition.key) == nil else {
                 throw CicloError.conflict("journey_exists", "A journey with key \(definition.key) exists; PUT a new version instead.")
             }
-            return JSONResponse.make(Self.view(try await store.saveJourney(workspaceId: workspace.id, definition)), status: .created)
+            return JSONResponse.make(Self.view(try await environment.journeyLibrary.save(workspaceId: workspace.id, definition)), status: .created)
         }
         group.post("journeys/validate") { request, context in
             _ = try context.requireWorkspace()
@@ -56,7 +56,7 @@ struct AdminJourneyRoutes {
             let workspace = try context.requireWorkspace()
             let key = try context.parameters.require("key")
             guard let document = JourneyTemplates.all[key] else { throw CicloError.notFound("Journey template \(key)") }
-            return JSONResponse.make(Self.view(try await store.saveJourney(workspaceId: workspace.id, try Self.parse(document))), status: .created)
+            return JSONResponse.make(Self.view(try await environment.journeyLibrary.save(workspaceId: workspace.id, try Self.parse(document))), status: .created)
         }
         group.get("journeys/settings") { _, context in
             let workspace = try context.requireWorkspace()
@@ -84,7 +84,7 @@ struct AdminJourneyRoutes {
             _ = try await Self.find(store, workspace, key)
             let definition = try Self.parse(try await RequestJSON.object(request))
             guard definition.key == key else { throw CicloError.badRequest("key_mismatch", "The document's key must be \(key).") }
-            return JSONResponse.make(Self.view(try await store.saveJourney(workspaceId: workspace.id, definition)))
+            return JSONResponse.make(Self.view(try await environment.journeyLibrary.save(workspaceId: workspace.id, definition)))
         }
         for (action, status) in [("activate", JourneyRecord.Status.active), ("pause", .paused), ("archive", .archived)] {
             group.post(RouterPath("journeys/:key/\(action)")) { _, context in

@@ -70,8 +70,8 @@ extension Store {
         }
         var total = 0
         let now = self.now
-        for chunk in ids.sorted().chunked(into: 2_000) {
-            total += try await database.write { session in
+        @Sendable func run(_ chunk: [Int64]) async throws -> Int {
+            try await database.write { session in
                 if session.dialect == .postgres {
                     _ = try await session.sql.raw("""
                         SELECT profile_id FROM loyalty_accounts WHERE workspace_id = \(bind: ws) AND profile_id IN (\(binds: chunk))
@@ -79,6 +79,30 @@ extension Store {
                         """).all()
                 }
                 return try await body(LoyaltyLedger(session: session, workspaceId: ws, program: program, now: now), chunk)
+            }
+        }
+        for chunk in ids.sorted().chunked(into: 2_000) {
+            do {
+                total += try await run(chunk)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // One account the job cannot handle must not hold back the other 1,999: each goes alone, and one that
+                // fails alone is recorded (stage `loyalty`) and tried again next run. Many failing is the job's fault.
+                guard await acceptsWrites() else { throw error }
+                var failed = 0
+                for id in chunk {
+                    do {
+                        total += try await run([id])
+                    } catch {
+                        failed += 1
+                        guard failed <= 20 else { throw error }
+                        try await database.write { session in
+                            try await Self.recordDeadLetter(in: session, workspaceId: ws, stage: .loyalty, itemId: id, error: "\(error)",
+                                                            payload: JSONValue.object(["profileId": .int(id)]).jsonText, now: now)
+                        }
+                    }
+                }
             }
         }
         return total

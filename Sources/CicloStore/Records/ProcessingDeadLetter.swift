@@ -9,6 +9,8 @@ public struct ProcessingDeadLetter: Sendable, Equatable {
         case profiles
         /// The journey scheduler: an enrolment whose step fails.
         case journeys
+        /// The loyalty program's nightly jobs: a member's account (retried each run).
+        case loyalty
     }
 
     /// The row id.
@@ -17,7 +19,7 @@ public struct ProcessingDeadLetter: Sendable, Equatable {
     public var workspaceId: Int64
     /// Where it failed.
     public var stage: Stage
-    /// The event id (profiles) or enrolment id (journeys).
+    /// The event id (profiles), enrolment id (journeys) or profile id (loyalty).
     public var itemId: Int64
     /// The error, in words.
     public var error: String

@@ -65,7 +65,18 @@ struct EgressRouteTests {
                 try await app.track(client, #"{"type":"identify","userId":"u1"}"#)
                 try await app.process()
                 let id = try await app.profileId(client, "userId=u1")
-                try await app.installJourney(client, journey)
+                if allow == nil {
+                    // Refused when saved, with the step named...
+                    try await client.execute(uri: "/api/v1/journeys", method: .post, headers: app.adminHeaders, body: .text(journey)) {
+                        #expect($0.status == .badRequest && ($0.json["message"]?.stringValue ?? "").contains("steps.call"), "\($0.json)")
+                    }
+                    // ...and at delivery, for a journey stored before (or under a wider policy than now).
+                    let ws = try await app.workspaceId
+                    try await app.store.saveJourney(workspaceId: ws, try JourneyDefinition.parse(try JSONValue.parse(journey)))
+                    try await client.execute(uri: "/api/v1/journeys/hook/activate", method: .post, headers: app.adminHeaders) { #expect($0.status == .ok) }
+                } else {
+                    try await app.installJourney(client, journey)
+                }
                 try await app.postJSON(client, "/api/v1/journeys/hook/enrol", #"{"profileIds":[\#(id)]}"#) { #expect($0.status == .ok) }
                 _ = try await app.environment.journeys.runDue()
                 _ = try await app.environment.delivery.deliverDue()

@@ -1,4 +1,5 @@
 import CicloCore
+import CicloEngine
 import CicloStore
 import Foundation
 import Hummingbird
@@ -7,6 +8,7 @@ import Hummingbird
 struct JourneyEditor {
     let store: Store
     let clock: any CicloClock
+    let library: JourneyLibrary
 
     struct Problem { var step: String; var message: String }
     struct Model {
@@ -44,7 +46,7 @@ struct JourneyEditor {
                 throw CicloError.conflict("journey_exists", "A journey with key \(key) already exists; open it from the list.")
             }
             let definition = try JourneyDefinition.parse(document)
-            _ = try await store.saveJourney(workspaceId: workspace.id, definition)
+            try await library.save(workspaceId: workspace.id, definition)
             return DashboardResponse.redirect(to: "/journeys/\(key)?notice=saved")
         }
         group.get("journeys/:key/edit") { request, context in
@@ -88,7 +90,12 @@ struct JourneyEditor {
                               check: .problems([JourneyProblem(step: nil, message: "a journey with key \(definition.key) already exists")], definition),
                               status: .conflict)
         }
-        _ = try await store.saveJourney(workspaceId: workspace.id, definition)
+        do {
+            try await library.save(workspaceId: workspace.id, definition)
+        } catch let error as CicloError where error.kind == .badRequest {
+            return try render(request, context, isNew: existing == nil, key: key, document: document,
+                              check: .problems([JourneyProblem(step: nil, message: error.message)], definition), status: .badRequest)
+        }
         return DashboardResponse.redirect(to: "/journeys/\(definition.key)?notice=saved")
     }
 

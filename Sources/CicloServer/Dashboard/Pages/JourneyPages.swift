@@ -8,6 +8,7 @@ import Hummingbird
 struct JourneyPages {
     let store: Store
     let clock: any CicloClock
+    let library: JourneyLibrary
 
     struct Row {
         var key: String; var name: String; var status: String; var trigger: String; var version: Int
@@ -64,7 +65,7 @@ struct JourneyPages {
                 return DashboardResponse.redirect(to: "/journeys/\(journey.definition.key)?notice=\(action == "activate" ? "activated" : "paused")")
             }
         }
-        JourneyEditor(store: store, clock: clock).register(on: group)
+        JourneyEditor(store: store, clock: clock, library: library).register(on: group)
     }
 
     private func detail(_ request: Request, _ context: CicloRequestContext, dryRun: DryRun?) async throws -> Response {

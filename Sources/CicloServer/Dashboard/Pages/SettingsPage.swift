@@ -185,7 +185,7 @@ struct SettingsPage {
         }
         let set = try await store.processingDeadLetters(workspaceId: workspaceId, limit: 10).map {
             (at: $0.createdAt, Problem(when: DashboardFormat.time($0.createdAt, zone: zone), stage: $0.stage.rawValue,
-                                      item: ($0.stage == .profiles ? "event " : "enrolment ") + String($0.itemId), reason: String($0.error.prefix(300))))
+                                      item: ($0.stage == .profiles ? "event " : $0.stage == .journeys ? "enrolment " : "member ") + String($0.itemId), reason: String($0.error.prefix(300))))
         }
         return (rejected + set).sorted { $0.at > $1.at }.prefix(10).map(\.1)
     }
