@@ -19,6 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String?
     @Option(name: .customLong("public-url"), help: "Base URL people reach this server at, for links in messages (env CICLO_PUBLIC_URL).")
     var publicURL: String?
+    @Option(name: .customLong("egress-allow"),
+            help: "Hosts (hooks.internal, *.corp.example) and networks (10.0.0.0/8) push endpoints and webhooks may reach besides public https (env CICLO_EGRESS_ALLOW).")
+    var egressAllow: String?
     @Flag(help: "On an empty workspace `default`, first fill it with a demo shop (3,000 visitors over a year).")
     var demo = false
 
@@ -48,6 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         var env = environment
         if let publicURL { env["CICLO_PUBLIC_URL"] = publicURL }
+        if let egressAllow { env["CICLO_EGRESS_ALLOW"] = egressAllow }
         let channels = try ChannelSettings.fromEnvironment(env, defaultPublicURL: "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)")
         let app = buildApplication(
             environment: ServerEnvironment(store: store, logger: logger, channels: channels),
