@@ -22,7 +22,7 @@ struct CatalogueCSVImport: ParsableArguments {
     func report(imported: Int, what: String, rejected: [(line: Int, reason: String)]) throws -> String {
         guard !rejected.isEmpty else { return "Imported \(imported) \(what)." }
         let path = rejects ?? file + ".rejects.csv"
-        let text = "line,reason\n" + rejected.map { "\($0.line),\"\($0.reason.replacingOccurrences(of: "\"", with: "\"\""))\"" }.joined(separator: "\n") + "\n"
+        let text = CSVWriter.line(["line", "reason"]) + rejected.map { CSVWriter.line([String($0.line), $0.reason]) }.joined()
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return "Imported \(imported) \(what); \(rejected.count) rows rejected (see \(path))."
     }

@@ -83,10 +83,6 @@ struct ExportCommand: AsyncParsableCommand {
 /// Profile export lines.
 enum ProfileExport {
     static func csvLine(_ p: Profile, _ ids: [Identifier]) -> String {
-        func field(_ s: String?) -> String {
-            guard let s else { return "" }
-            return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
         let c = p.computed
         let columns: [String?] = [
             String(p.id), ids.first { $0.kind == .userId }?.value, ids.first { $0.kind == .email }?.value,
@@ -94,7 +90,7 @@ enum ProfileExport {
             c.firstSeen.map { ISO8601.format(Date(epochMilliseconds: $0)) }, c.lastSeen.map { ISO8601.format(Date(epochMilliseconds: $0)) },
             String(c.orderCount), String(format: "%.2f", c.totalRevenue), JSONValue.object(p.traits).jsonText,
         ]
-        return columns.map(field).joined(separator: ",") + "\n"
+        return CSVWriter.line(columns)
     }
 
     static func jsonLine(_ p: Profile, _ ids: [Identifier]) -> String {

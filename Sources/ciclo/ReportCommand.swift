@@ -51,8 +51,8 @@ struct ReportCommand: AsyncParsableCommand {
                 say("breakdown,step,name,people,in_progress,dropped_off,conversion_from_previous,median_seconds")
                 for g in report.groups {
                     for s in g.steps {
-                        say([g.breakdown ?? "", String(s.step), s.name, String(s.people), String(s.inProgress), String(s.droppedOff),
-                             s.conversionFromPrevious.map { String($0) } ?? "", s.medianSecondsToConvert.map { String($0) } ?? ""].joined(separator: ","))
+                        say(CSVWriter.row([g.breakdown ?? "", String(s.step), s.name, String(s.people), String(s.inProgress), String(s.droppedOff),
+                             s.conversionFromPrevious.map { String($0) } ?? "", s.medianSecondsToConvert.map { String($0) } ?? ""]))
                     }
                 }
             } else { try printJSON(report) }
@@ -84,7 +84,7 @@ struct ReportCommand: AsyncParsableCommand {
             }
             if period.csv {
                 say("cohort,size," + (0..<periods).map { "p\($0)" }.joined(separator: ","))
-                for c in report.cohorts { say(([c.start, String(c.size)] + c.values.map(String.init)).joined(separator: ",")) }
+                for c in report.cohorts { say(CSVWriter.row([c.start, String(c.size)] + c.values.map(String.init))) }
             } else { try printJSON(report) }
         }
     }
@@ -103,8 +103,8 @@ struct ReportCommand: AsyncParsableCommand {
             if period.csv {
                 say("\(by),sends,deliveries,unique_opens,unique_clicks,unsubscribes,open_rate,click_rate,click_to_open_rate,unsubscribe_rate")
                 for (key, k) in kpis.sorted(by: { $0.key < $1.key }) {
-                    say(([key] + [k.sends, k.deliveries, k.uniqueOpens, k.uniqueClicks, k.unsubscribes].map(String.init)
-                         + [k.openRate, k.clickRate, k.clickToOpenRate, k.unsubscribeRate].map { $0.map { String($0) } ?? "" }).joined(separator: ","))
+                    say(CSVWriter.row([key] + [k.sends, k.deliveries, k.uniqueOpens, k.uniqueClicks, k.unsubscribes].map(String.init)
+                         + [k.openRate, k.clickRate, k.clickToOpenRate, k.unsubscribeRate].map { $0.map { String($0) } ?? "" }))
                 }
             } else { try printJSON(kpis) }
         }
@@ -128,7 +128,7 @@ struct ReportCommand: AsyncParsableCommand {
             }
             if period.csv {
                 say("\(by),revenue,orders")
-                for (key, revenue) in result.revenue.sorted(by: { $0.value > $1.value }) { say("\(key),\(revenue),\(result.orders[key] ?? 0)") }
+                for (key, revenue) in result.revenue.sorted(by: { $0.value > $1.value }) { say(CSVWriter.row([key, String(revenue), String(result.orders[key] ?? 0)])) }
                 say("(unattributed),\(result.unattributedRevenue),\(result.unattributedOrders)")
             } else { try printJSON(result) }
         }
@@ -148,7 +148,8 @@ struct ReportCommand: AsyncParsableCommand {
             if period.csv {
                 say("arm,enrolled,converted,conversion_rate,revenue,revenue_per_recipient")
                 for a in report.arms {
-                    say("\(a.arm),\(a.enrolled),\(a.converted),\(a.conversionRate.map { String($0) } ?? ""),\(a.revenue),\(a.revenuePerRecipient.map { String($0) } ?? "")")
+                    say(CSVWriter.row([a.arm, String(a.enrolled), String(a.converted), a.conversionRate.map { String($0) }, String(a.revenue),
+                                       a.revenuePerRecipient.map { String($0) }]))
                 }
             } else { try printJSON(report) }
         }

@@ -57,13 +57,12 @@ public struct CSVImporter: Sendable {
                 case .failure(let rejection):
                     report.rejected += 1
                     if rejects == nil {
-                        FileManager.default.createFile(atPath: rejectsPath, contents: Data("line,code,reason\n".utf8))
+                        FileManager.default.createFile(atPath: rejectsPath, contents: Data(CSVWriter.line(["line", "code", "reason"]).utf8))
                         rejects = FileHandle(forWritingAtPath: rejectsPath)
                         rejects?.seekToEndOfFile()
                         report.rejectsFile = rejectsPath
                     }
-                    let reason = rejection.message.replacingOccurrences(of: "\"", with: "\"\"")
-                    rejects?.write(Data("\(record.line),\(rejection.code),\"\(reason)\"\n".utf8))
+                    rejects?.write(Data(CSVWriter.line([String(record.line), rejection.code, rejection.message]).utf8))
                 }
             }
             let ids = try await store.appendEvents(events)

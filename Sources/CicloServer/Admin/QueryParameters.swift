@@ -23,6 +23,13 @@ struct QueryParameters {
         self.values = values
     }
 
+    /// A parameter as sent (empty included), decoded; the same reading as `string` for forms the dashboard submits
+    /// with GET, where a browser writes spaces as `+`.
+    func get(_ name: String) -> String? { values[name] }
+
+    /// A parameter converted to `T` (an `Int`, a `Double`), or nil when absent or not one.
+    func get<T: LosslessStringConvertible>(_ name: String, as type: T.Type) -> T? { values[name].flatMap(T.init) }
+
     /// A non-empty string parameter.
     func string(_ name: String) -> String? {
         values[name].flatMap { $0.isEmpty ? nil : $0 }

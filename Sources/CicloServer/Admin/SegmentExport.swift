@@ -32,15 +32,6 @@ enum SegmentExport {
 
     static func line(_ p: ProfileSummary, enteredAt: Int64) -> String {
         [String(p.id), p.userId ?? "", p.email ?? "", p.name ?? "", ISO8601.format(Date(epochMilliseconds: enteredAt)),
-         String(p.orderCount), String(format: "%.2f", p.totalRevenue)].map(CSVField.escape).joined(separator: ",") + "\n"
-    }
-}
-
-/// CSV field quoting; a leading `=`, `+`, `-` or `@` is defused so spreadsheets do not run it as a formula.
-enum CSVField {
-    static func escape(_ s: String) -> String {
-        var s = s
-        if let first = s.first, "=+-@".contains(first), Double(s) == nil { s = "'" + s }
-        return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+         String(p.orderCount), String(format: "%.2f", p.totalRevenue)].map(CSVWriter.field).joined(separator: ",") + "\n"
     }
 }

@@ -10,12 +10,14 @@ extension Store {
         return try await database.read { session in
             let sql = ConditionSQL(dialect: session.dialect, workspaceId: workspaceId, now: now.epochMilliseconds)
             let byName = session.dialect.events(.byName, as: "e"), byProfile = session.dialect.events(.byProfile, as: "x")
-            let prop: (String) -> String = { path in
-                session.dialect == .sqlite ? "CAST(json_extract(e.properties, '$.\(path.replacingOccurrences(of: "'", with: ""))') AS TEXT)"
-                    : "(e.properties #>> '{\(path.split(separator: ".").joined(separator: ",").replacingOccurrences(of: "'", with: ""))}')"
+            // The property path is bound, never spliced into the SQL.
+            let prop: (String) -> SQLQueryString = { path in
+                let parts = path.split(separator: ".").map(String.init)
+                return session.dialect == .sqlite ? "CAST(json_extract(e.properties, \(bind: "$" + parts.map { ".\"\($0)\"" }.joined())) AS TEXT)"
+                    : "(e.properties #>> \(bind: parts))"
             }
             var breakdown: SQLQueryString = "NULL"
-            if case .property(let path) = funnel.breakdown { breakdown = SQLQueryString(stringLiteral: prop(path)) }
+            if case .property(let path) = funnel.breakdown { breakdown = prop(path) }
             // Where chains start: the first step's events (any step's, in any order) in the period.
             let startMatch = funnel.order == .any ? sql.join(funnel.steps.map { sql.matches($0, alias: "e") }, with: " OR ")
                 : sql.matches(funnel.steps[0], alias: "e")

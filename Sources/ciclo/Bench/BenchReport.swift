@@ -1,4 +1,5 @@
 import Foundation
+import Histogram
 import Synchronization
 
 /// The figures one benchmark run printed: a table for people, `--json` for machines.
@@ -37,22 +38,30 @@ struct BenchReport: Encodable {
     }
 }
 
-/// Latencies collected during a run, read out as percentiles.
+/// A percentile on the 0–100 scale, named so that a call cannot mean 0.5 % when it means the median.
+struct Percentile: Sendable {
+    /// On the 0–100 scale.
+    let value: Double
+    static let p50 = Percentile(value: 50), p90 = Percentile(value: 90), p99 = Percentile(value: 99), p999 = Percentile(value: 99.9)
+}
+
+/// Latencies collected during a run, in an HdrHistogram (microsecond resolution, three significant digits), read out
+/// as percentiles in milliseconds.
 struct LatencyRecorder {
-    private(set) var samples: [Double] = []
+    private(set) var histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+
+    var count: UInt64 { histogram.totalCount }
 
     mutating func record(_ duration: Duration) {
-        samples.append(Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15)
+        let micros = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+        _ = histogram.record(UInt64(max(1, micros)))
     }
 
-    mutating func merge(_ other: LatencyRecorder) { samples += other.samples }
+    mutating func merge(_ other: LatencyRecorder) { histogram.add(other.histogram) }
 
-    /// The p-th percentile in milliseconds (nearest rank).
-    func percentile(_ p: Double) -> Double {
-        guard !samples.isEmpty else { return 0 }
-        let sorted = samples.sorted()
-        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
-        return sorted[max(0, min(sorted.count - 1, rank))]
+    /// The latency at `p`, in milliseconds (0 when nothing was recorded).
+    func value(at p: Percentile) -> Double {
+        histogram.totalCount == 0 ? 0 : Double(histogram.valueAtPercentile(p.value)) / 1000
     }
 }
 

@@ -62,7 +62,7 @@ struct DashboardBenchmark: AsyncParsableCommand {
                 recorder.record(ContinuousClock.now - started)
                 status = Int(response.status.code)
             }
-            report.add("\(page)\(status == 200 ? "" : " (HTTP \(status))") median", recorder.percentile(50), "ms")
+            report.add("\(page)\(status == 200 ? "" : " (HTTP \(status))") median", recorder.value(at: .p50), "ms")
         }
         try await client.shutdown()
         report.add("server peak memory", peakMemoryMB(pid: server.pid), "MB")

@@ -28,12 +28,12 @@ struct AnalyticsPage {
     func register(on group: RouterGroup<CicloRequestContext>) {
         group.get("analytics") { request, context in
             let workspace = try context.dashboard().workspace
-            return try DashboardView.render("analytics", title: "Analytics", page: try await model(workspace, request.uri.queryParameters),
+            return try DashboardView.render("analytics", title: "Analytics", page: try await model(workspace, QueryParameters(request: request)),
                                             request: request, context: context)
         }
     }
 
-    func model(_ workspace: Workspace, _ q: Hummingbird.Parameters) async throws -> Model {
+    func model(_ workspace: Workspace, _ q: QueryParameters) async throws -> Model {
         let reports = AnalyticsReports(store: store)
         let now = clock.now(), zone = TimeZone(identifier: workspace.timeZone) ?? .gmt
         let days = [7, 30, 90, 365].contains(q.get("days", as: Int.self) ?? 30) ? q.get("days", as: Int.self) ?? 30 : 30

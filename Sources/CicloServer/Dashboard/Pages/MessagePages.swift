@@ -18,7 +18,7 @@ struct MessagePages {
         group.get("messages") { request, context in
             let workspace = try context.dashboard().workspace
             let zone = TimeZone(identifier: workspace.timeZone) ?? .gmt
-            let status = request.uri.queryParameters.get("status").flatMap { Self.statuses.contains($0) ? $0 : nil }
+            let status = QueryParameters(request: request).get("status").flatMap { Self.statuses.contains($0) ? $0 : nil }
             let messages = try await store.outboxMessages(workspaceId: workspace.id, profileId: nil, status: status, limit: 100)
             let ids = messages.compactMap { $0["id"]?.intValue }
             let oldest = messages.compactMap { $0["createdAt"]?.stringValue.flatMap(ISO8601.parse)?.epochMilliseconds }.min() ?? 0

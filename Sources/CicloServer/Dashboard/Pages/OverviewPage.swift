@@ -24,8 +24,8 @@ struct OverviewPage {
     func register(on group: RouterGroup<CicloRequestContext>) {
         group.get("overview") { request, context in
             let workspace = try context.dashboard().workspace
-            let days = [7, 30, 90, 365].contains(request.uri.queryParameters.get("days", as: Int.self) ?? 30)
-                ? request.uri.queryParameters.get("days", as: Int.self) ?? 30 : 30
+            let days = [7, 30, 90, 365].contains(QueryParameters(request: request).get("days", as: Int.self) ?? 30)
+                ? QueryParameters(request: request).get("days", as: Int.self) ?? 30 : 30
             let model = try await build(workspace: workspace, days: days, now: clock.now())
             return try DashboardView.render("overview", title: "Overview", page: model, request: request, context: context)
         }

@@ -14,7 +14,7 @@ struct PeoplePages {
         group.get("people") { request, context in
             let workspace = try context.dashboard().workspace
             let zone = TimeZone(identifier: workspace.timeZone) ?? .gmt
-            let query = (request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespaces)
+            let query = (QueryParameters(request: request).get("q") ?? "").trimmingCharacters(in: .whitespaces)
             guard query.count <= 200 else { throw CicloError.badRequest("invalid_query", "Search for at most 200 characters.") }
             if let id = Int64(query), try await store.survivingProfileId(workspaceId: workspace.id, id: id) != nil {
                 return DashboardResponse.redirect(to: "/people/\(id)")
@@ -36,7 +36,7 @@ struct PeoplePages {
             guard let detail = try await store.profileDetail(workspaceId: workspace.id, id: id) else { throw CicloError.notFound("Person \(id)") }
             if detail.profile.id != id { return DashboardResponse.redirect(to: "/people/\(detail.profile.id)") }
             var after: EventCursor?
-            if let text = request.uri.queryParameters.get("after") {
+            if let text = QueryParameters(request: request).get("after") {
                 guard let cursor = EventCursor(text) else { throw CicloError.badRequest("invalid_parameter", "That page link is broken.") }
                 after = cursor
             }

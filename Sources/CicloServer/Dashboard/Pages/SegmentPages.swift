@@ -51,7 +51,7 @@ struct SegmentPages {
             let workspace = try context.dashboard().workspace
             let segment = try await find(workspace, context)
             let zone = TimeZone(identifier: workspace.timeZone) ?? .gmt
-            let after = request.uri.queryParameters.get("after", as: Int64.self) ?? 0
+            let after = QueryParameters(request: request).get("after", as: Int64.self) ?? 0
             let members = try await store.segmentMembers(segmentId: segment.id, afterProfileId: after, limit: 50)
             let model = DetailModel(
                 key: segment.definition.key, name: segment.definition.name, description: segment.definition.description,

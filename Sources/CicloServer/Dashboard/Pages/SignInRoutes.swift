@@ -21,7 +21,7 @@ struct SignInRoutes {
     func register(on router: Router<CicloRequestContext>, signedIn: RouterGroup<CicloRequestContext>) {
         router.get("sign-in") { request, _ in
             let token = SecretTokenText.random()
-            return page(Model(csrf: token, email: "", next: Self.safeNext(request.uri.queryParameters.get("next")), error: nil),
+            return page(Model(csrf: token, email: "", next: Self.safeNext(QueryParameters(request: request).get("next")), error: nil),
                         status: .ok, cookie: token)
         }
         router.post("sign-in") { request, context in

@@ -30,7 +30,7 @@ struct TemplatePages {
         }
         group.get("templates/new") { request, context in
             try context.require(.marketer)
-            let channel = request.uri.queryParameters.get("channel") ?? "email"
+            let channel = QueryParameters(request: request).get("channel") ?? "email"
             guard MessageTemplate.channelParts[channel] != nil else { throw CicloError.badRequest("invalid_channel", "No channel \(channel).") }
             let template = MessageTemplate(key: "", name: "", channel: channel, parts: [:])
             return try render(request, context, template, isNew: true)

@@ -31,7 +31,7 @@ enum DashboardView {
     static func render<Page>(_ template: String, title: String, page: Page, request: Request, context: CicloRequestContext,
                              status: HTTPResponse.Status = .ok, relaxedFrames: Bool = false) throws -> Response {
         let signedIn = try context.dashboard()
-        let notice = request.uri.queryParameters.get("notice")
+        let notice = QueryParameters(request: request).get("notice")
         let chrome = DashboardChrome(signedIn, path: request.uri.path, notice: notice)
         guard let html = library.render(PageContext(chrome: chrome, page: page, title: title), withTemplate: template) else {
             throw CicloError(.internalError, code: "missing_template", "No dashboard template \(template).")
