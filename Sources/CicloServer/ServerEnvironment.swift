@@ -45,7 +45,7 @@ public struct ServerEnvironment: Sendable {
         self.backgroundAudience = backgroundAudience
         self.store = store
         self.content = ContentAdvisor(store: store)
-        self.journeyLibrary = JourneyLibrary(store: store, egress: channels.egress)
+        self.journeyLibrary = JourneyLibrary(store: store, channels: channels)
         let profiles = ProfileProcessor(store: store, clock: clock, logger: logger,
                                         hooks: [LiveAudience(store: store, clock: clock).hook, LoyaltyHook(store: store, clock: clock).hook,
                                                 JourneyTriggers(store: store, clock: clock).hook, ConsentEvents().hook])

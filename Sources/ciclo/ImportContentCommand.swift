@@ -1,5 +1,6 @@
 import ArgumentParser
 import CicloCore
+import CicloEngine
 import CicloStore
 import Foundation
 
@@ -14,7 +15,8 @@ extension ImportCommand {
         func run() async throws {
             let (header, records) = try options.read()
             let names = ["publish_from": "publishFrom", "publish_until": "publishUntil", "goal_event": "goalEvent"]
-            var items: [ContentItem] = [], rejected: [(Int, String)] = []
+            var items: [(line: Int, item: ContentItem)] = [], rejected: [(line: Int, reason: String)] = []
+            var saved = 0
             for record in records {
                 var json: [String: JSONValue] = [:]
                 for (i, column) in header.enumerated() where i < record.fields.count {
@@ -27,10 +29,20 @@ extension ImportCommand {
                     default: json[key] = .string(value)
                     }
                 }
-                do { items.append(try ContentItem.parse(.object(json))) } catch let error as CicloError { rejected.append((record.line, error.message)) }
+                do { items.append((record.line, try ContentItem.parse(.object(json)))) } catch let error as CicloError { rejected.append((record.line, error.message)) }
             }
-            try await withWorkspace(options.db, options.workspace) { store, id in for item in items { try await store.saveContentItem(workspaceId: id, item) } }
-            say(try options.report(imported: items.count, what: "content items", rejected: rejected))
+            try await withWorkspace(options.db, options.workspace) { store, id in
+                let advisor = ContentAdvisor(store: store)
+                for (line, item) in items {
+                    do {
+                        try await advisor.save(workspaceId: id, item)
+                        saved += 1
+                    } catch let error as CicloError where error.kind == .badRequest {
+                        rejected.append((line, error.message))
+                    }
+                }
+            }
+            say(try options.report(imported: saved, what: "content items", rejected: rejected.sorted { $0.line < $1.line }))
         }
     }
 }

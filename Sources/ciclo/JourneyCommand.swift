@@ -38,8 +38,7 @@ struct JourneyCommand: AsyncParsableCommand {
         func run() async throws {
             let definition = try JourneyCommand.read(file)
             try await withWorkspace(db, workspace) { store, id in
-                let egress = try ChannelSettings.fromEnvironment(ProcessInfo.processInfo.environment, defaultPublicURL: "http://localhost:8080").egress
-                let saved = try await JourneyLibrary(store: store, egress: egress).save(workspaceId: id, definition)
+                let saved = try await JourneyLibrary(store: store, channels: try JourneyCommand.channels()).save(workspaceId: id, definition)
                 say("Saved journey \(definition.key) as version \(saved.version) (\(saved.status.rawValue)).")
             }
         }
@@ -72,9 +71,10 @@ struct JourneyCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOption
         @Option(help: "The workspace.") var workspace = "default"
         @Argument(help: "The journey key.") var key: String
+        @Flag(help: "Activate even if it sends on a channel this server has no settings for (those messages fail).") var force = false
         func run() async throws {
             try await withWorkspace(db, workspace) { store, id in
-                try await store.setJourneyStatus(workspaceId: id, key: key, .active)
+                try await JourneyLibrary(store: store, channels: try JourneyCommand.channels()).activate(workspaceId: id, key: key, force: force)
                 say("Journey \(key) is active.")
             }
         }
@@ -91,5 +91,10 @@ struct JourneyCommand: AsyncParsableCommand {
                 say("Journey \(key) is paused.")
             }
         }
+    }
+
+    /// The channel settings a server started here would have (the same environment `ciclo serve` reads).
+    static func channels() throws -> ChannelSettings {
+        try ChannelSettings.fromEnvironment(ProcessInfo.processInfo.environment, defaultPublicURL: "http://localhost:8080")
     }
 }

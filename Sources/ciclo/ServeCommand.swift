@@ -101,7 +101,7 @@ struct ServeCommand: AsyncParsableCommand {
                                             ("first-order", "10% off your first order", "offer", "convert"),
                                             ("getting-started", "Getting the most from your order", "onboarding", "fulfil"),
                                             ("care-how-to", "How to care for your things", "how-to", "retain"), ("refer-a-friend", "Refer a friend", "referral", "advocate")] {
-            try await store.saveContentItem(workspaceId: workspace.id, ContentItem(key: key, title: title, format: format, url: "https://shop.example.com/\(key)",
+            try await ContentAdvisor(store: store).save(workspaceId: workspace.id, ContentItem(key: key, title: title, format: format, url: "https://shop.example.com/\(key)",
                                                                                    stages: [stage], goalEvent: "Order Completed"))
         }
         let shop = DemoShop(.init(profiles: 3_000, days: 365, seed: 1, workspaceId: workspace.id))

@@ -48,7 +48,7 @@ struct JourneyInterpreterTests {
         run = JourneyInterpreter.advance(e, j, reason: .time, context: Self.context(Self.t0 + Self.hour))
         #expect(run.effects == [.message(channel: "email", template: "cart-email", step: "remind", key: "enrolment:1:remind:2")])
         #expect(run.enrolment.state == .completed)
-        #expect(run.transitions.map(\.outcome) == ["timed_out", "entered", "sent", "completed"])
+        #expect(run.transitions.map(\.outcome) == ["timed_out", "entered", "messaged", "completed"])
     }
 
     @Test("frequency caps skip the fourth marketing email in a week; transactional journeys are never capped")

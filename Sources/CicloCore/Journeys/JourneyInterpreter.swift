@@ -107,7 +107,8 @@ public enum JourneyInterpreter {
             run.context.sent[channel, default: []].append(now)
             run.effects.append(.message(channel: channel, template: template, step: step.id,
                                         key: "enrolment:\(run.enrolment.id):\(step.id):\(run.enrolment.stepsRun)"))
-            note("sent")
+            // The journey's part ends at queueing; what became of the message is the outbox's record.
+            note("messaged")
             return .go(next)
         case .wait(let duration, let next):
             return timed(&run, until: now + duration.milliseconds, step.id, next)

@@ -53,4 +53,8 @@ public struct TwilioSettings: Sendable, Equatable {
     public var authToken: String
     public var smsFrom: String?
     public var whatsappFrom: String?
+
+    public init(baseURL: String, accountSid: String, authToken: String, smsFrom: String?, whatsappFrom: String?) {
+        (self.baseURL, self.accountSid, self.authToken, self.smsFrom, self.whatsappFrom) = (baseURL, accountSid, authToken, smsFrom, whatsappFrom)
+    }
 }

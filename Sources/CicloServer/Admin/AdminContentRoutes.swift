@@ -23,7 +23,7 @@ struct AdminContentRoutes {
             guard try await store.contentItem(workspaceId: ws.id, key: item.key) == nil else {
                 throw CicloError(.conflict, code: "content_exists", "A content item \(item.key) exists; PUT /api/v1/content/\(item.key) to replace it.")
             }
-            try await store.saveContentItem(workspaceId: ws.id, item)
+            try await environment.content.save(workspaceId: ws.id, item)
             return JSONResponse.make(item.json, status: .created)
         }
         admin.put("content/:key") { request, context in
@@ -32,7 +32,7 @@ struct AdminContentRoutes {
             let key = try context.parameters.require("key")
             if case .object(var o) = body { o["key"] = .string(key); body = .object(o) }
             let item = try ContentItem.parse(body)
-            try await store.saveContentItem(workspaceId: ws.id, item)
+            try await environment.content.save(workspaceId: ws.id, item)
             return JSONResponse.make(item.json)
         }
         admin.delete("content/:key") { _, context in
@@ -41,7 +41,7 @@ struct AdminContentRoutes {
                 throw CicloError.notFound("That content item")
             }
             item.status = .archived
-            try await store.saveContentItem(workspaceId: ws.id, item)
+            try await environment.content.save(workspaceId: ws.id, item)
             return JSONResponse.make(item.json)
         }
         admin.get("content/coverage") { _, context in

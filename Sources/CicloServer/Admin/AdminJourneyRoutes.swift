@@ -86,7 +86,14 @@ struct AdminJourneyRoutes {
             guard definition.key == key else { throw CicloError.badRequest("key_mismatch", "The document's key must be \(key).") }
             return JSONResponse.make(Self.view(try await environment.journeyLibrary.save(workspaceId: workspace.id, definition)))
         }
-        for (action, status) in [("activate", JourneyRecord.Status.active), ("pause", .paused), ("archive", .archived)] {
+        group.post("journeys/:key/activate") { request, context in
+            let workspace = try context.requireWorkspace()
+            let key = try context.parameters.require("key")
+            try await environment.journeyLibrary.activate(workspaceId: workspace.id, key: key,
+                                                          force: QueryParameters(request: request).string("force") == "true")
+            return JSONResponse.make(Self.view(try await Self.find(store, workspace, key)))
+        }
+        for (action, status) in [("pause", JourneyRecord.Status.paused), ("archive", .archived)] {
             group.post(RouterPath("journeys/:key/\(action)")) { _, context in
                 let workspace = try context.requireWorkspace()
                 let key = try context.parameters.require("key")

@@ -33,6 +33,16 @@ extension Store {
                 steps[try row.decode(column: "step", as: String.self), default: [:]][try row.decode(column: "outcome", as: String.self)] =
                     try row.decode(column: "n", as: Int.self)
             }
+            // A message step's outcomes are its messages' states in the outbox, the one record of what happened to a
+            // message (the same the message log and the delivery metrics read): queued, sent, failed, suppressed, unknown.
+            for row in try await session.sql.raw("""
+                SELECT step, CASE WHEN status = 'sending' THEN 'queued' ELSE status END AS state, COUNT(*) AS n FROM outbox
+                WHERE journey_id = \(bind: journeyId) AND step IS NOT NULL GROUP BY 1, 2
+                """).all() {
+                let step = try row.decode(column: "step", as: String.self)
+                steps[step, default: [:]]["messaged"] = nil
+                steps[step, default: [:]][try row.decode(column: "state", as: String.self), default: 0] += try row.decode(column: "n", as: Int.self)
+            }
             var waiting: [String: Int] = [:]
             for row in try await session.sql.raw("""
                 SELECT step, COUNT(*) AS n FROM enrolments WHERE journey_id = \(bind: journeyId) AND state = 'active' GROUP BY step

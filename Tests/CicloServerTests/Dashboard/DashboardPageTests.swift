@@ -138,7 +138,14 @@ struct DashboardPageTests {
             let fixed = #"{"key":"wb","name":"Win back","trigger":{"event":"Signed Up"},"start":"a","steps":{"a":{"type":"message","channel":"email","template":"welcome-1"}}}"#
             try await client.execute(uri: "/journeys/new", method: .post, headers: marketer.formHeaders,
                                      body: marketer.form([("document", fixed), ("intent", "save")])) { #expect($0.status == .seeOther) }
-            try await client.execute(uri: "/journeys/wb/activate", method: .post, headers: marketer.formHeaders, body: marketer.form([])) {
+            try await client.execute(uri: "/journeys/wb", method: .get, headers: marketer.headers) { response in
+                #expect(response.text.contains("id=\"channel-warning\"") && response.text.contains("CICLO_SMTP_URL"))
+            }
+            try await client.execute(uri: "/journeys/wb/activate", method: .post, headers: marketer.formHeaders, body: marketer.form([])) { response in
+                #expect(response.status == .conflict && response.text.contains("id=\"activation-error\"") && response.text.contains("CICLO_SMTP_URL"))
+                #expect(response.text.contains("Activate anyway"))
+            }
+            try await client.execute(uri: "/journeys/wb/activate", method: .post, headers: marketer.formHeaders, body: marketer.form([("force", "true")])) {
                 #expect($0.status == .seeOther)
             }
             try await client.execute(uri: "/journeys/wb", method: .get, headers: marketer.headers) { response in

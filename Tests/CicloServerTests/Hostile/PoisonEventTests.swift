@@ -42,6 +42,11 @@ struct PoisonEventTests {
             #expect(try await fresh.catchUp(workspaceId: try await app.workspaceId) == 0)
             #expect(try await app.get(client, "/api/v1/dead-letters")["deadLetters"]?.arrayValue?.count == 1)
             try await client.execute(uri: "/api/v1/dead-letters?stage=nope", method: .get, headers: app.adminHeaders) { #expect($0.status == .badRequest) }
+            let admin = try await DashboardUserSession.start(app, role: .admin)
+            try await client.execute(uri: "/settings", method: .get, headers: admin.headers) { r in
+                let page = String(buffer: r.body)
+                #expect(page.contains("cannot handle the poison event") && page.contains("1 set aside by background steps"), "the settings page lists it")
+            }
             try await client.execute(uri: "/metrics", method: .get) { r in
                 #expect(String(buffer: r.body).contains("ciclo_dead_letters_total{stage=\"profiles\"}"))
             }

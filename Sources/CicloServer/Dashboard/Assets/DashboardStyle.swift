@@ -59,6 +59,7 @@ enum DashboardStyle {
         .badge.paused, .badge.queued, .badge.held, .badge.unknown { background: #fef9c3; color: #854d0e; }
         .badge.failed, .badge.suppressed, .badge.unsubscribed, .badge.archived { background: var(--warn-soft); color: var(--warn); }
         .notice { background: var(--ok-soft); color: var(--ok); border: 1px solid #bfe5cb; padding: .6rem .9rem; border-radius: 8px; }
+        .notice.warning { background: var(--warn-soft); color: var(--warn); border-color: #fed7aa; }
         .error-box { background: var(--warn-soft); color: var(--warn); border: 1px solid #fed7aa; padding: .6rem .9rem; border-radius: 8px; }
         .field { margin-bottom: .9rem; }
         .field label, .label-text { display: block; font-weight: 600; margin-bottom: .25rem; }

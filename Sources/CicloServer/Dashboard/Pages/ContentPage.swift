@@ -35,7 +35,7 @@ struct ContentPage {
             try context.require(.marketer)
             let workspace = try context.dashboard().workspace
             let failed = try await DashboardJSONForm.submit("item", context, save: {
-                try await store.saveContentItem(workspaceId: workspace.id, try ContentItem.parse($0))
+                try await advisor.save(workspaceId: workspace.id, try ContentItem.parse($0))
             }, showAgain: { try await show(request, context, draft: $0, error: $1, status: .badRequest) })
             return failed ?? DashboardResponse.redirect(to: "/content?notice=saved")
         }

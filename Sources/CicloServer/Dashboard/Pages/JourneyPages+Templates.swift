@@ -26,6 +26,10 @@ extension JourneyPages {
         {{#canPause}}<form method="post" action="/journeys/{{key}}/pause" class="inline"><input type="hidden" name="_csrf" value="{{chrome.csrf}}"><button type="submit" class="secondary" data-confirm="Pause this journey? People inside wait until it is active again.">Pause</button></form>{{/canPause}}
         {{/chrome.canEdit}}
         </div></div>
+        {{#activationError}}<p class="error-box" role="alert" id="activation-error">{{activationError}}</p>
+        {{#chrome.canEdit}}<form method="post" action="/journeys/{{key}}/activate" class="actions"><input type="hidden" name="_csrf" value="{{chrome.csrf}}">
+        <input type="hidden" name="force" value="true"><button type="submit" class="secondary">Activate anyway</button></form>{{/chrome.canEdit}}{{/activationError}}
+        {{^activationError}}{{#hasChannelWarning}}<p class="notice warning" id="channel-warning">This journey sends on a channel the server is not set up for: {{channelWarning}}. Its messages there fail until the settings are made.</p>{{/hasChannelWarning}}{{/activationError}}
         <section class="grid kpis">{{#figures}}<div class="kpi"><div class="label">{{label}}</div><div class="value">{{value}}</div></div>{{/figures}}</section>
         <section class="card"><h2>Graph</h2><div class="graph-wrap" id="journey-graph">{{{graph}}}</div></section>
         <div class="grid two">

@@ -24,6 +24,10 @@ struct JourneyPages {
         var canActivate: Bool; var canPause: Bool
         var figures: [Figure]; var graph: String; var steps: [StepRow]; var arms: [Arm]; var hasArms: Bool
         var dryRun: DryRun?
+        /// The channels this journey sends on that the server has no settings for, or empty.
+        var channelWarning: String
+        var activationError: String?
+        var hasChannelWarning: Bool
     }
     struct DryRun { var days: Int; var figures: [Figure]; var steps: [StepRow]; var messages: String }
 
@@ -56,19 +60,29 @@ struct JourneyPages {
             let result = try await JourneyDryRun(store: store, clock: clock).simulate(journey.definition, workspaceId: workspace.id, days: days)
             return try await detail(request, context, dryRun: Self.dryRun(result, days: days, definition: journey.definition))
         }
-        for (action, status) in [("activate", JourneyRecord.Status.active), ("pause", .paused)] {
-            group.post(RouterPath("journeys/:key/\(action)")) { _, context in
-                try context.require(.marketer)
-                let workspace = try context.dashboard().workspace
-                let journey = try await find(workspace, context)
-                try await store.setJourneyStatus(workspaceId: workspace.id, key: journey.definition.key, status)
-                return DashboardResponse.redirect(to: "/journeys/\(journey.definition.key)?notice=\(action == "activate" ? "activated" : "paused")")
+        group.post("journeys/:key/activate") { request, context in
+            try context.require(.marketer)
+            let workspace = try context.dashboard().workspace
+            let journey = try await find(workspace, context)
+            do {
+                try await library.activate(workspaceId: workspace.id, key: journey.definition.key, force: try context.submitted()["force"] == "true")
+            } catch let error as CicloError where error.code == "channel_not_configured" {
+                return try await detail(request, context, dryRun: nil, activationError: error.message, status: .conflict)
             }
+            return DashboardResponse.redirect(to: "/journeys/\(journey.definition.key)?notice=activated")
+        }
+        group.post("journeys/:key/pause") { _, context in
+            try context.require(.marketer)
+            let workspace = try context.dashboard().workspace
+            let journey = try await find(workspace, context)
+            try await store.setJourneyStatus(workspaceId: workspace.id, key: journey.definition.key, .paused)
+            return DashboardResponse.redirect(to: "/journeys/\(journey.definition.key)?notice=paused")
         }
         JourneyEditor(store: store, clock: clock, library: library).register(on: group)
     }
 
-    private func detail(_ request: Request, _ context: CicloRequestContext, dryRun: DryRun?) async throws -> Response {
+    private func detail(_ request: Request, _ context: CicloRequestContext, dryRun: DryRun?, activationError: String? = nil,
+                        status: HTTPResponse.Status = .ok) async throws -> Response {
         let workspace = try context.dashboard().workspace
         let journey = try await find(workspace, context)
         let stats = try await store.journeyStats(journeyId: journey.id)
@@ -79,6 +93,7 @@ struct JourneyPages {
             if let waiting = stats.waiting[id], waiting > 0 { lines.append("\(DashboardFormat.count(waiting)) waiting") }
             figures[id] = lines
         }
+        let warning = library.unconfiguredChannels(d).map { "\($0.channel) needs \($0.needs)" }.joined(separator: "; ")
         let model = DetailModel(
             key: d.key, name: d.name, status: journey.status.rawValue, version: journey.version,
             canActivate: journey.status != .active, canPause: journey.status == .active,
@@ -97,8 +112,9 @@ struct JourneyPages {
                            rate: a.enrolments > 0 ? DashboardFormat.percent(Double(a.converted) / Double(a.enrolments)) : "–",
                            revenue: DashboardFormat.money(a.revenue))
             },
-            hasArms: !stats.arms.isEmpty, dryRun: dryRun)
-        return try DashboardView.render("journey", title: d.name, page: model, request: request, context: context)
+            hasArms: !stats.arms.isEmpty, dryRun: dryRun,
+            channelWarning: warning, activationError: activationError, hasChannelWarning: !warning.isEmpty)
+        return try DashboardView.render("journey", title: d.name, page: model, request: request, context: context, status: status)
     }
 
     static func stepRows(_ d: JourneyDefinition, outcomes: [String: [String: Int]], waiting: [String: Int]) -> [StepRow] {

@@ -25,7 +25,8 @@ struct SettingsPage {
         var controlPercent: String; var defaultTimeZone: String; var rulesError: String?
         var members: [Member]; var memberError: String?; var sourceError: String?
         var problems: [Problem]; var problemSummary: String
-        var hasProblems: Bool { !problems.isEmpty }
+        // Stored, not computed: templates read the model by reflection, which sees stored properties only.
+        var hasProblems: Bool
     }
 
     func register(on group: RouterGroup<CicloRequestContext>) {
@@ -137,6 +138,7 @@ struct SettingsPage {
         let sources = try await store.sources(workspaceId: workspace.id)
         let rules = try await store.journeyRules(workspaceId: workspace.id)
         let capFor = { (channel: String) in rules.caps.first { $0.channel == channel } }
+        let problems = try await problems(workspace.id, zone: zone)
         let model = Model(
             sources: sources.map { SourceRow(name: $0.name, writeKey: isAdmin ? $0.writeKey : "hidden — admins only", enabled: $0.enabled) },
             snippetKey: isAdmin ? (sources.first { $0.enabled }?.writeKey ?? "WRITE_KEY") : "WRITE_KEY",
@@ -174,7 +176,7 @@ struct SettingsPage {
                        lastSignIn: DashboardFormat.time(m.lastSignInAt, zone: zone), isMe: m.userId == signedIn.user.id)
             } : [],
             memberError: memberError, sourceError: sourceError,
-            problems: try await problems(workspace.id, zone: zone), problemSummary: try await problemSummary(workspace.id))
+            problems: problems, problemSummary: try await problemSummary(workspace.id), hasProblems: !problems.isEmpty)
         return try DashboardView.render("settings", title: "Settings", page: model, request: request, context: context, status: status)
     }
 
