@@ -67,6 +67,9 @@ public actor AudienceService: Service {
             await job("rechecks", workspace) { while try await self.live.recheckDue(workspaceId: workspace.id) > 0, !Task.isCancelled {} }
             await job("analytics rollup", workspace) { try await AnalyticsRollup(store: self.store).refresh(workspaceId: workspace.id) }
             let now = clock.now()
+            // Whole-workspace jobs wait until the profile processor has caught up: RFM, predictions, training and the
+            // reconcile run on a demo, an import or a rebuild only once all of it is applied, never on part of it.
+            guard await caughtUp(workspace) else { continue }
             if now.timeIntervalSince(lastRFM[workspace.id] ?? .distantPast) >= rfmEvery {
                 lastRFM[workspace.id] = now
                 await job("rfm", workspace) {
@@ -100,6 +103,19 @@ public actor AudienceService: Service {
 
     func reconcileSoon(_ workspaceId: Int64) { lastSweep[workspaceId] = .distantPast }
 
+    /// The most unprocessed events at which the whole-workspace jobs still run (a live shop always has a few in flight).
+    static let caughtUpBelow = 1_000
+
+    /// True when the profile processor is (nearly) caught up with the workspace's log.
+    func caughtUp(_ workspace: Workspace) async -> Bool {
+        do {
+            return try await store.profileLag(workspaceId: workspace.id).events < Self.caughtUpBelow
+        } catch {
+            logger.error("profile lag unknown; whole-workspace jobs wait", metadata: ["workspace": "\(workspace.name)", "error": "\(error)"])
+            return false
+        }
+    }
+
     /// Runs one job of one workspace, logging and counting a failure instead of letting it stop the others.
     private func job(_ name: String, _ workspace: Workspace, _ body: @Sendable () async throws -> Void) async {
         do {
@@ -111,15 +127,11 @@ public actor AudienceService: Service {
         }
     }
 
-    /// Refits and rescores once a day (the last run is in the database, so restarts do not rerun it), and only once
-    /// the profile processor has caught up, so a fresh import is scored whole.
+    /// Refits and rescores once a day (the last run is in the database, so restarts do not rerun it); the round only
+    /// calls it once the profile processor has caught up, so a fresh import is scored whole.
     func predictIfDue(_ workspace: Workspace, now: Date) async throws {
         if let last = try await store.predictionRuns(workspaceId: workspace.id, limit: 1).first,
            now.timeIntervalSince(Date(epochMilliseconds: last.createdAt)) < predictEvery { return }
-        guard try await store.profileLag(workspaceId: workspace.id).events < 10_000 else {
-            lastPredictionCheck[workspace.id] = now.addingTimeInterval(-3_000)  // look again in ten minutes
-            return
-        }
         do {
             let report = try await PredictionRunner(store: store, logger: logger).run(workspaceId: workspace.id, asOf: now)
             logger.info("predictions refreshed", metadata: ["workspace": "\(workspace.name)", "customers": "\(report.run.customers)"])
