@@ -20,7 +20,7 @@ extension JourneyDefinition {
             case .event(let m, let keyedBy, let revenue):
                 var g = m.jsonFields
                 if let keyedBy { g["keyedBy"] = .string(keyedBy) }
-                g["revenueProperty"] = .string(revenue)
+                if let revenue { g["revenueProperty"] = .string(revenue) }
                 o["goal"] = .object(g)
             }
         }

@@ -74,7 +74,7 @@ struct JourneyReader {
             if let c = g["condition"] {
                 goal = condition(c, at: "goal.condition").map(JourneyGoal.condition)
             } else if let m = match(g, at: "goal") {
-                goal = .event(m, keyedBy: g["keyedBy"]?.stringValue, revenueProperty: g["revenueProperty"]?.stringValue ?? "revenue")
+                goal = .event(m, keyedBy: g["keyedBy"]?.stringValue, revenueProperty: g["revenueProperty"]?.stringValue)
             }
         }
         let exitWhen = o["exitWhen"].flatMap { condition($0, at: "exitWhen") }

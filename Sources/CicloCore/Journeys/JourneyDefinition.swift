@@ -64,7 +64,8 @@ public struct EntryRule: Sendable, Equatable {
 
 /// What counts as a conversion: an event (optionally sharing a key with the trigger) or a condition.
 public enum JourneyGoal: Sendable, Equatable {
-    case event(EventMatch, keyedBy: String?, revenueProperty: String)
+    /// `revenueProperty` nil: the order's amount as `OrderEvent` reads it (for order events), else 0.
+    case event(EventMatch, keyedBy: String?, revenueProperty: String?)
     case condition(Condition)
 }
 

@@ -36,6 +36,7 @@ extension JourneyGoal {
         if let key = keyedBy {
             guard let expected = trigger.value(atPath: key)?.scalarText, event.properties.value(atPath: key)?.scalarText == expected else { return nil }
         }
+        guard let revenueProperty else { return OrderEvent.read(event)?.amount ?? 0 }
         return event.properties.value(atPath: revenueProperty)?.doubleValue ?? 0
     }
 }

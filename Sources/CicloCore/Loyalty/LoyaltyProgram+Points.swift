@@ -4,27 +4,26 @@ extension LoyaltyProgram {
     /// An order's eligible amount and the points it earns: lines (or the order total) without shipping, tax, gift
     /// cards and discounts unless configured, multiplied by category, SKU and tier, then rounded once.
     public func orderPoints(_ properties: JSONValue, tier: String? = nil) -> (eligible: Double, points: Int) {
+        // The order as every part of Ciclo reads it (`OrderEvent`); the program decides which of it earns.
+        let order = OrderEvent.read(.completed, properties)
         var eligible = 0.0, weighted = 0.0
-        if case .array(let products) = properties["products"] ?? .null, !products.isEmpty {
-            for line in products {
-                if line["gift_card"]?.boolValue == true || line["category"]?.stringValue?.lowercased() == "gift cards" { continue }
-                let amount = max(0, (line["price"]?.doubleValue ?? 0) * (line["quantity"]?.doubleValue ?? 1))
-                let multiplier = max(categoryMultipliers[line["category"]?.stringValue ?? ""] ?? 1, skuMultipliers[line["sku"]?.scalarText ?? ""] ?? 1)
-                eligible += amount
-                weighted += amount * multiplier
+        if !order.lines.isEmpty {
+            for line in order.lines where !line.giftCard {
+                let multiplier = max(categoryMultipliers[line.category ?? ""] ?? 1, skuMultipliers[line.sku ?? ""] ?? 1)
+                eligible += line.amount
+                weighted += line.amount * multiplier
             }
-            let discount = max(0, properties["discount"]?.doubleValue ?? 0)
+            let discount = max(0, order.discount ?? 0)
             if discount > 0, eligible > 0 {
                 weighted *= max(0, eligible - discount) / eligible  // the discount shrinks every line alike
                 eligible = max(0, eligible - discount)
             }
         } else {
-            let total = properties["revenue"]?.doubleValue ?? properties["total"]?.doubleValue ?? 0
-            eligible = max(0, total)
+            eligible = order.amount ?? 0
             weighted = eligible
         }
-        if includeShipping, let shipping = properties["shipping"]?.doubleValue { eligible += shipping; weighted += shipping }
-        if includeTax, let tax = properties["tax"]?.doubleValue { eligible += tax; weighted += tax }
+        if includeShipping, let shipping = order.shipping { eligible += shipping; weighted += shipping }
+        if includeTax, let tax = order.tax { eligible += tax; weighted += tax }
         guard eligible >= minimumOrder, eligible > 0 else { return (eligible, 0) }
         let tierMultiplier = tiers.first { $0.key == tier }?.multiplier ?? 1
         return (eligible, round(weighted * pointsPerUnit * tierMultiplier))

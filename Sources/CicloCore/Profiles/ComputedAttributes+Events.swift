@@ -14,7 +14,8 @@ extension ComputedAttributes {
         applyContext(event.context, at: t)
         switch event.event {
         case "Order Completed": effect = applyOrder(event, at: t)
-        case "Order Refunded": effect = applyRefund(event)
+        case "Order Refunded": effect = applyRefund(event, cancelled: false)
+        case "Order Cancelled": effect = applyRefund(event, cancelled: true)
         case "Product Viewed":
             if let product = Self.product(event.properties, at: t) {
                 lastViewedProducts.removeAll { $0.productId == product.productId }
@@ -63,33 +64,32 @@ extension ComputedAttributes {
     }
 
     private mutating func applyOrder(_ event: Event, at t: Int64) -> OrderEffect? {
-        let p = event.properties
-        let orderId = p["order_id"]?.scalarText ?? event.messageId
+        let order = OrderEvent.read(.completed, event.properties)
+        let orderId = order.key(of: event)
         guard !recentOrders.contains(where: { $0.orderId == orderId }) else { return nil }  // the same order twice counts once
         let isRepeat = orderCount > 0
-        let revenue = p["revenue"]?.doubleValue ?? p["total"]?.doubleValue
-            ?? (p["products"]?.arrayValue ?? []).reduce(0) { $0 + ($1["price"]?.doubleValue ?? 0) * ($1["quantity"]?.doubleValue ?? 1) }
+        let revenue = order.amount ?? 0
         if let previous = lastOrderAt, t > previous { lastOrderGapDays = Double(t - previous) / 86_400_000 }
         orderCount += 1
         totalRevenue += revenue
         lastOrderValue = revenue
         firstOrderAt = min(firstOrderAt ?? t, t)
         lastOrderAt = max(lastOrderAt ?? t, t)
-        let coupon = p["coupon"]?.stringValue.map { !$0.isEmpty } ?? false
-        if coupon || (p["discount"]?.doubleValue ?? 0) > 0 { ordersWithCoupon += 1 }
+        if order.coupon != nil || (order.discount ?? 0) > 0 { ordersWithCoupon += 1 }
         recentOrders.append(OrderBalance(orderId: orderId, remaining: revenue))
         if recentOrders.count > Self.maxRecentOrders { recentOrders.removeFirst(recentOrders.count - Self.maxRecentOrders) }
         cart.removeAll()
         return .order(revenue: revenue, repeat: isRepeat)
     }
 
-    private mutating func applyRefund(_ event: Event) -> OrderEffect? {
-        let p = event.properties
-        let orderId = p["order_id"]?.scalarText
-        let index = orderId.flatMap { id in recentOrders.firstIndex { $0.orderId == id } }
+    /// A refund takes what it names; a cancellation takes back the whole rest of the order.
+    private mutating func applyRefund(_ event: Event, cancelled: Bool) -> OrderEffect? {
+        var refund = OrderEvent.read(cancelled ? .cancelled : .refunded, event.properties)
+        if cancelled { refund.amount = nil }
+        let index = refund.orderId.flatMap { id in recentOrders.firstIndex { $0.orderId == id } }
         let remaining = index.map { recentOrders[$0].remaining }
         // A refund takes back the amount it names, else what is left of the order; never more than is left.
-        var amount = p["revenue"]?.doubleValue ?? p["total"]?.doubleValue ?? remaining ?? 0
+        var amount = refund.amount ?? remaining ?? 0
         if let remaining, let index {
             amount = min(amount, remaining)
             recentOrders[index].remaining = remaining - amount

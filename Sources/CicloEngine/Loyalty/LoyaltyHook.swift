@@ -37,7 +37,8 @@ public struct LoyaltyHook: Sendable {
             }
             switch event.event {
             case "Order Completed":
-                if let order = Self.orderId(event) {
+                // Keyed as every part of Ciclo keys an order: its id, else the event itself.
+                if let order = OrderEvent.read(event)?.key(of: event) {
                     try await ledger.earn(order: order, properties: event.properties, profileId: profile, at: at)
                     try await ledger.referralOrder(refereeId: profile, orderId: order, at: at)
                 }
@@ -65,16 +66,11 @@ public struct LoyaltyHook: Sendable {
         }
     }
 
-    static func orderId(_ event: Event) -> String? {
-        (event.properties["order_id"] ?? event.properties["orderId"] ?? event.properties["checkout_id"])?.scalarText.flatMap { $0.isEmpty ? nil : $0 }
-    }
+    /// The order's id as `OrderEvent` reads it; loyalty needs a stated one (an unnamed order cannot be refunded).
+    static func orderId(_ event: Event) -> String? { OrderEvent.read(event)?.orderId }
 
-    /// The refunded amount: `total`, `revenue` or `amount`, else the products' lines; nil (the whole rest) when none is given.
-    static func refundAmount(_ properties: JSONValue) -> Double? {
-        if let v = (properties["total"] ?? properties["revenue"] ?? properties["amount"])?.doubleValue { return abs(v) }
-        guard let lines = properties["products"]?.arrayValue, !lines.isEmpty else { return nil }
-        return lines.reduce(0) { $0 + ($1["price"]?.doubleValue ?? 0) * ($1["quantity"]?.doubleValue ?? 1) }
-    }
+    /// The refunded amount as `OrderEvent` reads it; nil (the whole rest) when the refund states none.
+    static func refundAmount(_ properties: JSONValue) -> Double? { OrderEvent.read(.refunded, properties).amount }
 
     /// A referral code carried by the event: a `referral_code` property or trait, or a `ref` parameter on the page URL.
     static func referralCode(_ event: Event) -> String? {

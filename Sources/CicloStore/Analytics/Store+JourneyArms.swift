@@ -55,19 +55,16 @@ extension Store {
             func prop(_ alias: String, _ name: String) -> String {
                 d == .sqlite ? "CAST(json_extract(\(alias).properties, '$.\(name)') AS TEXT)" : "(\(alias).properties->>'\(name)')"
             }
-            let revenue = d == .sqlite
-                ? "COALESCE(CASE WHEN json_type(o.properties, '$.revenue') IN ('integer','real') THEN json_extract(o.properties, '$.revenue') END, CASE WHEN json_type(o.properties, '$.total') IN ('integer','real') THEN json_extract(o.properties, '$.total') END, 0)"
-                : "COALESCE(CASE WHEN jsonb_typeof(o.properties->'revenue') = 'number' THEN (o.properties->>'revenue')::float8 END, CASE WHEN jsonb_typeof(o.properties->'total') = 'number' THEN (o.properties->>'total')::float8 END, 0)"
             var orders: [Int64: OrderTouches] = [:]
-            for row in try await session.sql.raw("""
-                SELECT o.id AS oid, o.timestamp AS ot, \(unsafeRaw: revenue) AS revenue, t.event AS touch, t.timestamp AS tt,
-                \(unsafeRaw: prop("t", "journey")) AS journey, \(unsafeRaw: prop("t", "template")) AS template, \(unsafeRaw: prop("t", "channel")) AS channel
-                FROM \(unsafeRaw: d.events(.byName, as: "o")) LEFT JOIN \(unsafeRaw: d.events(.byProfile, as: "t"))
-                ON t.workspace_id = o.workspace_id AND t.profile_id = o.profile_id AND t.timestamp <= o.timestamp
+            var query: SQLQueryString = "SELECT o.id AS oid, o.timestamp AS ot, o.amount AS revenue, t.event AS touch, t.timestamp AS tt, "
+            query += "\(unsafeRaw: prop("t", "journey")) AS journey, \(unsafeRaw: prop("t", "template")) AS template, \(unsafeRaw: prop("t", "channel")) AS channel FROM ("
+            query += OrderSQL.firstOrders(d, workspaceId: workspaceId, from: from, to: to)
+            query += """
+                ) AS o LEFT JOIN \(unsafeRaw: d.events(.byProfile, as: "t"))
+                ON t.workspace_id = \(bind: workspaceId) AND t.profile_id = o.profile_id AND t.timestamp <= o.timestamp
                 AND t.timestamp >= o.timestamp - \(bind: lookback) AND t.event IN (\(binds: kinds.keys.sorted()))
-                WHERE o.workspace_id = \(bind: workspaceId) AND o.event = 'Order Completed' AND o.profile_id IS NOT NULL
-                AND o.timestamp >= \(bind: from) AND o.timestamp < \(bind: to)
-                """).all() {
+                """
+            for row in try await session.sql.raw(query).all() {
                 let id = try row.decode(column: "oid", as: Int64.self)
                 let at = try row.decode(column: "ot", as: Int64.self), amount = try row.decode(column: "revenue", as: Double.self)
                 var order = orders[id] ?? OrderTouches(at: at, revenue: max(0, amount), touches: [])

@@ -60,16 +60,13 @@ extension Store {
                 SELECT stage, COUNT(*) AS n FROM stage_history WHERE workspace_id = \(bind: workspaceId)
                 AND entered_at >= \(bind: f) AND entered_at < \(bind: t) GROUP BY stage
                 """).all() { entries[try row.decode(column: "stage", as: String.self)] = try row.decode(column: "n", as: Int.self) }
-            let amount = session.dialect == .sqlite
-                ? "CASE WHEN json_type(e.properties, '$.revenue') IN ('integer','real') THEN json_extract(e.properties, '$.revenue') ELSE 0 END"
-                : "CASE WHEN jsonb_typeof(e.properties->'revenue') = 'number' THEN (e.properties->>'revenue')::double precision ELSE 0 END"
-            for row in try await sql.raw("""
-                SELECT h.stage, SUM(\(unsafeRaw: amount)) AS revenue FROM \(unsafeRaw: session.dialect.events(.byName, as: "e"))
-                JOIN stage_history h ON h.workspace_id = e.workspace_id AND h.profile_id = e.profile_id
-                AND e.timestamp >= h.entered_at AND (h.exited_at IS NULL OR e.timestamp < h.exited_at)
-                WHERE e.workspace_id = \(bind: workspaceId) AND e.event = 'Order Completed'
-                AND e.timestamp >= \(bind: f) AND e.timestamp < \(bind: t) GROUP BY h.stage
-                """).all() { revenue[try row.decode(column: "stage", as: String.self)] = try row.decode(column: "revenue", as: Double?.self) ?? 0 }
+            var byStage: SQLQueryString = "SELECT h.stage, SUM(o.amount) AS revenue FROM ("
+            byStage += OrderSQL.firstOrders(session.dialect, workspaceId: workspaceId, from: f, to: t)
+            byStage += """
+                ) AS o JOIN stage_history h ON h.workspace_id = \(bind: workspaceId) AND h.profile_id = o.profile_id
+                AND o.timestamp >= h.entered_at AND (h.exited_at IS NULL OR o.timestamp < h.exited_at) GROUP BY h.stage
+                """
+            for row in try await sql.raw(byStage).all() { revenue[try row.decode(column: "stage", as: String.self)] = try row.decode(column: "revenue", as: Double?.self) ?? 0 }
             var transitions: [String: [String: Int]] = [:]
             for row in try await sql.raw("""
                 SELECT stage, next_stage, COUNT(*) AS n FROM stage_history WHERE workspace_id = \(bind: workspaceId)

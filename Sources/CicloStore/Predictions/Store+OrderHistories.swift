@@ -16,32 +16,18 @@ public struct StoredOrderHistory: Sendable, Equatable {
 }
 
 extension Store {
-    /// Orders by customer and day, deduplicated by order id, up to `untilDay` (inclusive): the common part of the
-    /// summary queries. Amounts follow the profile processor: `revenue`, else `total`, never below zero.
+    /// Orders by customer and day up to `untilDay` (inclusive), each order once (`OrderSQL`): the common part of the
+    /// summary queries.
     private func orderDays(_ dialect: Dialect, workspaceId: Int64, untilDay: Int) -> SQLQueryString {
-        let orderId = dialect == .sqlite ? "COALESCE(CAST(json_extract(e.properties, '$.order_id') AS TEXT), e.message_id)"
-            : "COALESCE(e.properties->>'order_id', e.message_id)"
-        let amount = dialect == .sqlite
-            ? """
-              COALESCE(CASE WHEN json_type(e.properties, '$.revenue') IN ('integer', 'real') THEN json_extract(e.properties, '$.revenue') END,
-              CASE WHEN json_type(e.properties, '$.total') IN ('integer', 'real') THEN json_extract(e.properties, '$.total') END, 0)
-              """
-            : """
-              COALESCE(CASE WHEN jsonb_typeof(e.properties->'revenue') = 'number' THEN (e.properties->>'revenue')::float8 END,
-              CASE WHEN jsonb_typeof(e.properties->'total') = 'number' THEN (e.properties->>'total')::float8 END, 0)
-              """
         let until = (Int64(untilDay) + 1) * 86_400_000
-        return """
-            WITH orders AS (
-              SELECT e.profile_id AS profile_id, \(unsafeRaw: orderId) AS order_id, MIN(e.timestamp) AS t,
-                     MAX(CASE WHEN \(unsafeRaw: amount) > 0 THEN \(unsafeRaw: amount) ELSE 0 END) AS amount
-              FROM \(unsafeRaw: dialect.events(.byName, as: "e"))
-              WHERE e.workspace_id = \(bind: workspaceId) AND e.event = 'Order Completed' AND e.timestamp < \(bind: until)
-              AND e.profile_id IS NOT NULL
-              GROUP BY e.profile_id, \(unsafeRaw: orderId)),
-            days AS (SELECT profile_id, t / 86400000 AS day, SUM(amount) AS amount FROM orders GROUP BY profile_id, t / 86400000),
+        var sql: SQLQueryString = "WITH orders AS ("
+        sql += OrderSQL.firstOrders(dialect, workspaceId: workspaceId, from: nil, to: until)
+        sql += """
+            ),
+            days AS (SELECT profile_id, timestamp / 86400000 AS day, SUM(amount) AS amount FROM orders GROUP BY profile_id, timestamp / 86400000),
             ranked AS (SELECT profile_id, day, amount, ROW_NUMBER() OVER (PARTITION BY profile_id ORDER BY day) AS k FROM days)
             """
+        return sql
     }
 
     /// Every customer's history with calibration through `calibrationEndDay` and purchases after it up to
@@ -80,6 +66,23 @@ extension Store {
             var out: [Int: Int] = [:]
             for row in try await session.sql.raw(sql).all() {
                 out[try row.decode(column: "day", as: Int.self)] = try row.decode(column: "n", as: Int.self)
+            }
+            return out
+        }
+    }
+}
+
+extension Store {
+    /// Each customer's completed orders and their total amount, every order once (`OrderSQL`), for the whole history.
+    public func orderTotals(workspaceId: Int64) async throws -> [Int64: (orders: Int, amount: Double)] {
+        try await database.read { session in
+            var sql: SQLQueryString = "SELECT profile_id, COUNT(*) AS n, SUM(amount) AS amount FROM ("
+            sql += OrderSQL.firstOrders(session.dialect, workspaceId: workspaceId, from: nil, to: Int64.max)
+            sql += ") AS o GROUP BY profile_id"
+            var out: [Int64: (orders: Int, amount: Double)] = [:]
+            for row in try await session.sql.raw(sql).all() {
+                out[try row.decode(column: "profile_id", as: Int64.self)] = (try row.decode(column: "n", as: Int.self),
+                                                                              try row.decode(column: "amount", as: Double?.self) ?? 0)
             }
             return out
         }
