@@ -8,7 +8,9 @@ extension LifecycleModel {
     static let identified = Condition.any([.attribute(.email, ValueTest(.exists)), .attribute(.userId, ValueTest(.exists))])
     static let customer = Condition.attribute(.orderCount, ValueTest(.gte, 1))
     static let newCustomer = Condition.all([customer, .attribute(.firstOrderAt, ValueTest(.after, ago: .days(30)))])
-    static let established = Condition.all([customer, .attribute(.firstOrderAt, ValueTest(.before, ago: .days(30)))])
+    /// The complement of a new customer, not "more than 30 days ago": both are strict, so at the 30-day mark itself
+    /// neither would hold and, evaluated in event time, the person would drop back to Convert for that instant.
+    static let established = Condition.all([customer, .not(.attribute(.firstOrderAt, ValueTest(.after, ago: .days(30))))])
     static let repeatCustomer = Condition.attribute(.orderCount, ValueTest(.gte, 2))
     static let loyal = Condition.any([.attribute(.orderCount, ValueTest(.gte, 3)), .rfm("Champions"), .rfm("Loyal Customers")])
     static let considering = Condition.any([

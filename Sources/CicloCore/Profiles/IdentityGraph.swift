@@ -40,6 +40,12 @@ public struct IdentityGraph: Sendable {
     public private(set) var needsRecompute: Set<Int64> = []
     /// Profiles changed in this batch.
     public private(set) var touched: Set<Int64> = []
+    /// Each touched profile after each moment of this batch, in the order events were applied (merged profiles have none).
+    public private(set) var timelines: [Int64: [(at: Int64, profile: Profile)]] = [:]
+    /// Each touched profile as it was before this batch's first event for it (nil for one the batch created).
+    public private(set) var firstSeen: [Int64: Profile?] = [:]
+    /// Profiles a merge touched in this batch: their moments are not separable, so they are evaluated once.
+    public private(set) var mergedInBatch: Set<Int64> = []
     /// Orders and refunds the resolved events made, with their event times, for the hourly rollups.
     public private(set) var orderEffects: [(at: Int64, effect: OrderEffect)] = []
     private var mergedInto: [Int64: Int64] = [:]
@@ -91,8 +97,16 @@ public struct IdentityGraph: Sendable {
             guard !ids.isEmpty else { return nil }
             anchor = resolveIdentifiers(ids, event: event)
         }
+        if timelines[anchor] == nil, firstSeen[anchor] == nil { firstSeen[anchor] = profiles[anchor] }
         if let effect = profiles[anchor]?.apply(event) { orderEffects.append((event.timestamp.epochMilliseconds, effect)) }
         touched.insert(anchor)
+        if let profile = profiles[anchor], !event.isDerived {
+            let t = event.timestamp.epochMilliseconds
+            // One snapshot per moment: the person as they were after everything that happened then.
+            let count = timelines[anchor]?.count ?? 0
+            if count > 0, timelines[anchor]?.last?.at == t { timelines[anchor]?[count - 1] = (t, profile) }
+            else { timelines[anchor, default: []].append((t, profile)) }
+        }
         return anchor
     }
 
@@ -193,6 +207,7 @@ public struct IdentityGraph: Sendable {
         needsRecompute.remove(loser)
         needsRecompute.insert(survivor)
         merges.append(ProfileMerge(from: loser, into: survivor, eventId: eventId, reason: reason))
+        mergedInBatch.formUnion([loser, survivor])
         return survivor
     }
 }

@@ -23,15 +23,17 @@ public struct LiveAudience: Sendable {
     func apply(_ result: ProfileBatchResult, _ session: DatabaseSession) async throws {
         guard !result.profiles.isEmpty else { return }
         let (plan, ids) = try await store.audiencePlan(workspaceId: result.workspaceId)
-        // A change dates from the latest event that caused it (so a backfill keeps its own history), never the future.
-        var times: [Int64: Int64] = [:]
+        let now = clock.now().epochMilliseconds
+        var lastAt: [Int64: Int64] = [:]
         for event in result.events where !event.isDerived {
             guard let profile = event.profileId else { continue }
-            times[profile] = max(times[profile] ?? Int64.min, event.timestamp.epochMilliseconds)
+            lastAt[profile] = max(lastAt[profile] ?? Int64.min, event.timestamp.epochMilliseconds)
         }
-        try await Store.updateStandings(in: session, workspaceId: result.workspaceId,
-                                        profiles: result.profiles.values.sorted { $0.id < $1.id }, plan: plan, segmentIds: ids,
-                                        now: clock.now().epochMilliseconds, changeTimes: times)
+        let walks = result.profiles.values.sorted { $0.id < $1.id }.map { p in
+            StandingWalk(profile: p, points: result.timelines[p.id] ?? [], before: result.before[p.id], lastAt: lastAt[p.id] ?? now)
+        }
+        try await Store.evaluateInEventTime(in: session, workspaceId: result.workspaceId, walks: walks, plan: plan, segmentIds: ids,
+                                            now: now, lapsesAfter: false)
     }
 
     /// Re-evaluates people whose conditions may have changed with the passage of time (a window lapsing);
@@ -44,9 +46,10 @@ public struct LiveAudience: Sendable {
             let due = try await Store.dueRechecks(in: session, workspaceId: workspaceId, now: now, limit: limit)
             guard !due.isEmpty else { return 0 }
             let profiles = try await Store.profiles(in: session, workspaceId: workspaceId, ids: due)
-            try await Store.clearRechecks(in: session, workspaceId: workspaceId, profileIds: due)
-            try await Store.updateStandings(in: session, workspaceId: workspaceId, profiles: profiles, plan: plan,
-                                            segmentIds: ids, now: now)
+            // Each lapse is dated when it happened (its re-check time), not when this pass ran.
+            let walks = profiles.map { StandingWalk(profile: $0, points: [], before: $0, lastAt: $0.computed.lastSeen ?? now) }
+            try await Store.evaluateInEventTime(in: session, workspaceId: workspaceId, walks: walks, plan: plan, segmentIds: ids,
+                                                now: now, lapsesAfter: true)
             return due.count
         }
     }

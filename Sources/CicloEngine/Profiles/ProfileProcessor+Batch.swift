@@ -111,7 +111,23 @@ extension ProfileProcessor {
             return e
         }
         let merges = graph.merges.filter { $0.from > 0 }.map { (from: $0.from, into: outcome.real(graph.canonical($0.into))) }
-        return ProfileBatchResult(workspaceId: workspaceId, events: events, profiles: profiles, merges: merges)
+        var result = ProfileBatchResult(workspaceId: workspaceId, events: events, profiles: profiles, merges: merges)
+        for (id, line) in graph.timelines where graph.touched.contains(id) && !graph.mergedInBatch.contains(id) {
+            let real = outcome.real(id)
+            guard let final = profiles[real] else { continue }
+            result.timelines[real] = line.map { moment in
+                var p = moment.profile
+                (p.id, p.userId, p.email) = (real, final.userId, final.email)
+                p.scores = final.scores
+                p.loyalty = final.loyalty
+                return StandingTimeline.Point(at: moment.at, profile: p)
+            }
+        }
+        for (id, first) in graph.firstSeen {
+            guard let first, !graph.mergedInBatch.contains(id) else { continue }
+            result.before[outcome.real(id)] = first
+        }
+        return result
     }
 }
 

@@ -94,6 +94,7 @@ struct StandingWriter {
 
     private func event(_ name: String, _ profileId: Int64, _ properties: [String: JSONValue]) -> Event {
         Event.derived(name, workspaceId: workspaceId, profileId: profileId, properties: properties, at: time(profileId),
-                      key: "\(name)|\(profileId)|" + properties.sorted { $0.key < $1.key }.map { "\($0.value.scalarText ?? "")" }.joined(separator: "|"))
+                      // The time is part of the key: entering a segment again later is a second event, not a duplicate.
+                      key: "\(name)|\(profileId)|\(time(profileId))|" + properties.sorted { $0.key < $1.key }.map { "\($0.value.scalarText ?? "")" }.joined(separator: "|"))
     }
 }
