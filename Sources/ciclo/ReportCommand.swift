@@ -68,6 +68,8 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(help: "firstTime or recurring.") var cohort = "firstTime"
         @Option(help: "day, week or month.") var interval = "week"
         @Option(help: "Periods in the table.") var periods = 12
+        @Flag(help: "With no --start/--returning, count Ciclo's own events and message deliveries as activity too.")
+        var includeCicloEvents = false
 
         func run() async throws {
             guard let parsedCohort = RetentionDefinition.Cohort(rawValue: cohort), let parsedInterval = CalendarInterval(rawValue: interval),
@@ -75,7 +77,8 @@ struct ReportCommand: AsyncParsableCommand {
                 throw CicloError.badRequest("invalid_retention", "--cohort is firstTime or recurring, --interval day, week or month, --periods 1 to 400.")
             }
             let definition = RetentionDefinition(start: start.map { EventMatch(name: $0) }, returning: returning.map { EventMatch(name: $0) },
-                                                 cohort: parsedCohort, interval: parsedInterval, periods: periods)
+                                                 cohort: parsedCohort, interval: parsedInterval, periods: periods,
+                                                 includeCicloEvents: includeCicloEvents)
             let (from, _) = try period.dates()
             let report = try await db.withStore { store in
                 let workspace = try await store.workspace(named: period.workspace)

@@ -103,10 +103,18 @@ public struct RetentionDefinition: Sendable, Equatable {
     public var mode: Returning
     public var interval: CalendarInterval
     public var periods: Int
+    /// With no event named, count Ciclo's own events and message-side reports as activity too (off: `PersonActivity`).
+    public var includeCicloEvents: Bool
 
     public init(start: EventMatch? = nil, returning: EventMatch? = nil, cohort: Cohort = .firstTime, mode: Returning = .on,
-                interval: CalendarInterval = .week, periods: Int = 12) {
+                interval: CalendarInterval = .week, periods: Int = 12, includeCicloEvents: Bool = false) {
         (self.start, self.returning, self.cohort, self.mode, self.interval, self.periods) = (start, returning, cohort, mode, interval, periods)
+        self.includeCicloEvents = includeCicloEvents
+    }
+
+    /// The first instant of a table of `periods` periods that ends with the one under way at `now`.
+    public func start(endingAt now: Date) -> Date {
+        now.addingTimeInterval(-Double(periods - 1) * interval.approximateSeconds)
     }
 }
 

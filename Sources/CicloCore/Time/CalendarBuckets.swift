@@ -4,6 +4,20 @@ import Foundation
 /// daylight-saving changes: a report groups by these boundaries, not by fixed 24-hour steps.
 public enum CalendarInterval: String, Sendable, CaseIterable, Codable {
     case day, week, month
+
+    /// A period's usual length, to go back a number of periods (the calendar decides where each one starts).
+    public var approximateSeconds: Double {
+        switch self {
+        case .day: 86_400
+        case .week: 7 * 86_400
+        case .month: 30.44 * 86_400
+        }
+    }
+
+    /// How many periods cover `days` days (at least 1, at most `limit`).
+    public func periods(covering days: Int, limit: Int) -> Int {
+        min(limit, max(1, Int((Double(days) * 86_400 / approximateSeconds).rounded(.up))))
+    }
 }
 
 /// One calendar period.

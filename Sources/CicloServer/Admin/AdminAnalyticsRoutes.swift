@@ -50,7 +50,7 @@ struct AdminAnalyticsRoutes {
             let workspace = try context.requireWorkspace()
             let body = try await RequestJSON.object(request)
             let definition = try Self.retention(body)
-            let from = try body["from"]?.stringValue.map(Self.date) ?? clock.now().addingTimeInterval(-Double(definition.periods) * 7 * 86_400)
+            let from = try body["from"]?.stringValue.map(Self.date) ?? definition.start(endingAt: clock.now())
             let zone = TimeZone(identifier: workspace.timeZone) ?? .gmt
             let firstWeekday = Int(body["firstWeekday"]?.intValue ?? 2)
             guard (1...7).contains(firstWeekday) else { throw CicloError.badRequest("invalid_retention", "firstWeekday is 1 (Sunday) to 7 (Saturday).") }
@@ -95,6 +95,10 @@ struct AdminAnalyticsRoutes {
         if let i = body["interval"]?.stringValue {
             guard let interval = CalendarInterval(rawValue: i) else { throw CicloError.badRequest("invalid_retention", "interval is day, week or month.") }
             d.interval = interval
+        }
+        if let include = body["includeCicloEvents"], !include.isNull {
+            guard let flag = include.boolValue else { throw CicloError.badRequest("invalid_retention", "includeCicloEvents is true or false.") }
+            d.includeCicloEvents = flag
         }
         if let p = body["periods"] {
             guard let n = p.intValue, (1...400).contains(n) else { throw CicloError.badRequest("invalid_retention", "periods is 1 to 400.") }

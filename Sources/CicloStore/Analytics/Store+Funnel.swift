@@ -41,7 +41,7 @@ extension Store {
                         // The very next event of the person (Ciclo's own events aside) must be this step.
                         next = "(SELECT CASE WHEN " + sql.matches(funnel.steps[j], alias: "x") + " AND x.timestamp <= c.t0 + \(bind: w) THEN x.timestamp END"
                         next += " FROM \(unsafeRaw: byProfile) WHERE x.workspace_id = \(bind: workspaceId) AND x.profile_id = c.pid"
-                        next += " AND x.timestamp > c.t\(unsafeRaw: String(j)) AND (\(unsafeRaw: Self.personActivity("x")) OR "
+                        next += " AND x.timestamp > c.t\(unsafeRaw: String(j)) AND (" + Self.personActivity("x") + " OR "
                         next += sql.join(funnel.steps.map { sql.matches($0, alias: "x") }, with: " OR ") + ") ORDER BY x.timestamp, x.id LIMIT 1)"
                     }
                 case .any:

@@ -3,9 +3,11 @@ import Foundation
 import SQLKit
 
 extension Store {
-    /// Events the person did (engagement included), as opposed to Ciclo's own records about them.
-    static func personActivity(_ alias: String) -> String {
-        "NOT (\(alias).message_id LIKE 'ciclo:%' OR \(alias).message_id LIKE 'ciclo-delivery:%')"
+    /// `PersonActivity` in SQL: events the person did, not Ciclo's records or a sender's reports about them.
+    static func personActivity(_ alias: String) -> SQLQueryString {
+        var sql: SQLQueryString = "("
+        for prefix in PersonActivity.derivedMessageIdPrefixes { sql += "\(unsafeRaw: alias).message_id NOT LIKE \(bind: prefix + "%") AND " }
+        return sql + "(\(unsafeRaw: alias).event IS NULL OR \(unsafeRaw: alias).event NOT IN (\(binds: PersonActivity.messageSideEvents))))"
     }
 
     /// The retention table of `definition` for cohorts starting in the `definition.periods` periods from `from`,
@@ -22,7 +24,7 @@ extension Store {
             let period = SQLQueryString(stringLiteral: bounds.expression("e.timestamp", from: start - 86_400_000, to: end + 86_400_000))
             let events = session.dialect.events(.byName, as: "e"), allEvents = session.dialect.events(.byTime, as: "e")
             func filter(_ match: EventMatch?) -> SQLQueryString {
-                match.map { sql.matches($0, alias: "e") } ?? SQLQueryString(stringLiteral: Self.personActivity("e"))
+                match.map { sql.matches($0, alias: "e") } ?? (definition.includeCicloEvents ? "1 = 1" : Self.personActivity("e"))
             }
             func table(_ match: EventMatch?) -> String { match == nil ? allEvents : events }
             var query: SQLQueryString = """

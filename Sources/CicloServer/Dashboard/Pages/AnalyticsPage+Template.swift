@@ -27,7 +27,10 @@ extension AnalyticsPage {
         <form method="get" action="/analytics" class="actions"><input type="hidden" name="days" value="{{days}}">
         <label for="interval">By</label><select id="interval" name="interval">{{#retentionInterval}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/retentionInterval}}</select>
         <label for="cohort">cohort on their</label><select id="cohort" name="cohort">{{#retentionCohort}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/retentionCohort}}</select>
-        <button type="submit" class="secondary">Show</button></form>
+        <label for="retention-start">start event</label><input type="text" id="retention-start" name="start" value="{{retentionStart}}" placeholder="any activity" list="event-names">
+        <label for="retention-return">return event</label><input type="text" id="retention-return" name="return" value="{{retentionReturn}}" placeholder="any activity" list="event-names">
+        <datalist id="event-names">{{#eventSuggestions}}<option value="{{.}}">{{/eventSuggestions}}</datalist>
+        <button type="submit" class="secondary">Show</button></form><p class="muted" id="retention-note">{{retentionNote}}</p>
         <div class="graph-wrap"><table class="heat"><thead><tr><th>Cohort</th><th class="num">People</th>{{#heatHeader}}<th class="num">{{.}}</th>{{/heatHeader}}</tr></thead><tbody>
         {{#heat}}<tr><th scope="row">{{start}}</th><td class="num">{{size}}</td>{{#cells}}<td class="heat h{{level}}{{#incomplete}} incomplete{{/incomplete}}">{{text}}</td>{{/cells}}</tr>{{/heat}}
         </tbody></table></div><p class="muted">Dashed cells are periods not over yet.</p></section>

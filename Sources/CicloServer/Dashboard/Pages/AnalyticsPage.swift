@@ -22,6 +22,7 @@ struct AnalyticsPage {
         var kpis: [KPIRow]; var experiments: [Experiment]
         var funnelSteps: String; var funnelOrder: [Option]; var funnelWindow: String; var funnelChart: String?; var funnelRows: [FunnelStepRow]; var funnelError: String?
         var retentionInterval: [Option]; var retentionCohort: [Option]; var heatHeader: [String]; var heat: [HeatRow]
+        var retentionStart: String; var retentionReturn: String; var retentionNote: String; var eventSuggestions: [String]
         var attributionModels: [Option]; var credits: [Credit]; var unattributed: String; var totalRevenue: String
     }
 
@@ -88,18 +89,23 @@ struct AnalyticsPage {
                 }
             }
         } catch let error as CicloError { funnelError = error.message }
-        // Retention heat map.
+        // Retention heat map over the page's period, from the events the marketer picks (any of the person's own by default).
         let interval = q.get("interval").flatMap(CalendarInterval.init(rawValue:)) ?? .week
         let cohortType = q.get("cohort").flatMap(RetentionDefinition.Cohort.init(rawValue:)) ?? .firstTime
-        let periods = interval == .day ? 14 : interval == .week ? 12 : 6
-        // The table ends with the period now under way.
-        let span = Double(periods - 1) * (interval == .day ? 1 : interval == .week ? 7 : 30.5) * 86_400
-        let retention = try await store.retention(workspaceId: workspace.id, RetentionDefinition(cohort: cohortType, interval: interval, periods: periods),
-                                                  from: now.addingTimeInterval(-span), zone: zone, now: now)
+        let startEvent = q.get("start")?.trimmingCharacters(in: .whitespaces) ?? "", returnEvent = q.get("return")?.trimmingCharacters(in: .whitespaces) ?? ""
+        let periods = interval.periods(covering: days, limit: Self.retentionColumns)
+        let retentionDefinition = RetentionDefinition(start: startEvent.isEmpty ? nil : EventMatch(name: startEvent),
+                                                      returning: returnEvent.isEmpty ? nil : EventMatch(name: returnEvent),
+                                                      cohort: cohortType, interval: interval, periods: periods)
+        let retention = try await store.retention(workspaceId: workspace.id, retentionDefinition, from: retentionDefinition.start(endingAt: now),
+                                                  zone: zone, now: now)
+        let who = (startEvent.isEmpty ? "any activity" : startEvent) + " → " + (returnEvent.isEmpty ? "any activity" : returnEvent)
+        let cut = interval.periods(covering: days, limit: .max) > periods ? " (the last \(periods) of the period; pick a longer interval for all of it)" : ""
         let heat = retention.cohorts.map { c in
             HeatRow(start: DashboardFormat.day(ISO8601.parse(c.start) ?? now, zone: zone), size: DashboardFormat.count(c.size),
                     cells: c.rates.enumerated().map { i, rate in
-                        HeatCell(text: rate.map { DashboardFormat.percent($0, decimals: 0) } ?? "–", level: rate.map { min(9, max(0, Int(saturating: $0 * 10, rounding: .down))) } ?? 0,
+                        HeatCell(text: rate.map { DashboardFormat.percent($0, decimals: 0) } ?? "–",
+                                 level: rate.map { min(9, max(0, Int(saturating: $0 * 10, rounding: .down))) } ?? 0,
                                  incomplete: c.incompleteFrom.map { i >= $0 } ?? false)
                     })
         }
@@ -119,9 +125,15 @@ struct AnalyticsPage {
             retentionInterval: CalendarInterval.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == interval) },
             retentionCohort: [("firstTime", "first time"), ("recurring", "every time")].map { Option(value: $0.0, label: $0.1, selected: $0.0 == cohortType.rawValue) },
             heatHeader: (0..<periods).map { "\(interval.rawValue) \($0)" }, heat: heat,
+            retentionStart: startEvent, retentionReturn: returnEvent,
+            retentionNote: "\(who), by \(interval.rawValue), \(periods) cohorts\(cut). Ciclo's own events and message deliveries are not activity.",
+            eventSuggestions: SegmentEditor.eventSuggestions,
             attributionModels: Attribution.Model.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == model) },
             credits: credits, unattributed: DashboardFormat.money(credit.unattributedRevenue), totalRevenue: DashboardFormat.money(credit.totalRevenue))
     }
+
+    /// The most cohorts the heat map shows; a longer period needs a longer interval.
+    static let retentionColumns = 31
 
     static func duration(_ seconds: Double) -> String {
         seconds < 3_600 ? String(format: "%.0f min", seconds / 60) : seconds < 172_800 ? String(format: "%.1f h", seconds / 3_600) : String(format: "%.1f days", seconds / 86_400)

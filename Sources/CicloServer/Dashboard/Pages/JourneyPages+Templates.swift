@@ -46,7 +46,7 @@ extension JourneyPages {
         <button type="submit" class="secondary">Run the dry run</button></form>
         {{#dryRun}}<h3>Over the last {{days}} days</h3>
         <section class="grid kpis">{{#figures}}<div class="kpi"><div class="label">{{label}}</div><div class="value">{{value}}</div></div>{{/figures}}</section>
-        <p>Messages: {{messages}}</p>
+        <p id="dry-run-baseline">{{baseline}}</p><p>Messages: {{messages}}</p>
         <table><thead><tr><th>Step</th><th>What</th><th>Outcomes</th></tr></thead><tbody>{{#steps}}<tr><td class="mono">{{step}}</td><td>{{kind}}</td><td>{{outcomes}}</td></tr>{{/steps}}</tbody></table>
         {{/dryRun}}
         </section>

@@ -29,7 +29,7 @@ struct JourneyPages {
         var activationError: String?
         var hasChannelWarning: Bool
     }
-    struct DryRun { var days: Int; var figures: [Figure]; var steps: [StepRow]; var messages: String }
+    struct DryRun { var days: Int; var figures: [Figure]; var steps: [StepRow]; var messages: String; var baseline: String }
 
     func register(on group: RouterGroup<CicloRequestContext>) {
         group.get("journeys") { request, context in
@@ -134,15 +134,29 @@ struct JourneyPages {
     }
 
     static func dryRun(_ r: JourneySimulation, days: Int, definition: JourneyDefinition) -> DryRun {
-        DryRun(days: days, figures: [
+        func rate(_ g: JourneySimulation.Group) -> String { g.conversionRate.map { DashboardFormat.percent($0) } ?? "–" }
+        let treated = r.treated
+        var baseline = "Converted before any message: \(DashboardFormat.count(r.convertedBeforeFirstMessage)) "
+            + "(\(DashboardFormat.money(r.revenueBeforeFirstMessage))), not credited. "
+        if r.heldOut.people > 0 {
+            baseline += "Messaged: \(rate(treated)) of \(DashboardFormat.count(treated.people)) converted after their first message; held out: "
+                + "\(rate(r.heldOut)) of \(DashboardFormat.count(r.heldOut.people)) after the moment it would have gone."
+        } else if let others = r.nonEntrants {
+            baseline += "Nobody is held out. Of the \(DashboardFormat.count(others.people)) people in the replay who never entered, "
+                + "\(rate(others)) did the goal event: they did not do what the trigger asks, so compare with care."
+        }
+        return DryRun(days: days, figures: [
             Figure(label: "Would enter", value: DashboardFormat.count(r.entered)),
-            Figure(label: "Would convert", value: DashboardFormat.count(r.converted)),
-            Figure(label: "Revenue", value: DashboardFormat.money(r.revenue)),
+            Figure(label: "Converted after a message", value: DashboardFormat.count(r.converted)),
+            Figure(label: "Their revenue", value: DashboardFormat.money(r.revenue)),
+            Figure(label: "Conversion rate", value: rate(treated)),
+            Figure(label: "Held out", value: DashboardFormat.count(r.heldOut.people)),
             Figure(label: "Completed", value: DashboardFormat.count(r.completed)),
             Figure(label: "Exited early", value: DashboardFormat.count(r.exited)),
             Figure(label: "Still inside", value: DashboardFormat.count(r.stillActive)),
         ], steps: stepRows(definition, outcomes: r.steps, waiting: [:]),
-        messages: r.messages.isEmpty ? "none" : r.messages.sorted { $0.key < $1.key }.map { "\($0.key) \(DashboardFormat.count($0.value))" }.joined(separator: ", "))
+        messages: r.messages.isEmpty ? "none" : r.messages.sorted { $0.key < $1.key }.map { "\($0.key) \(DashboardFormat.count($0.value))" }.joined(separator: ", "),
+        baseline: baseline)
     }
 
     func find(_ workspace: Workspace, _ context: CicloRequestContext) async throws -> JourneyRecord {
