@@ -44,3 +44,26 @@ struct JourneyAnalysisTests {
         #expect(r.comparisons.allSatisfy { $0.noResult != nil && $0.frequentist == nil })
     }
 }
+
+extension JourneyAnalysisTests {
+    @Test("a journey that expects B to lower conversion is not told B beats A; two-sided it is")
+    func statedDirection() throws {
+        let sums = [JourneyArmSums(arm: "A", heldOut: false, enrolled: 5_000, converted: 500, revenue: 0, revenueSquares: 0),
+                    JourneyArmSums(arm: "B", heldOut: false, enrolled: 5_000, converted: 650, revenue: 0, revenueSquares: 0)]
+        func report(_ experiment: String) throws -> JourneyAnalysis {
+            let definition = try JourneyDefinition.parse(JSONValue.parse("""
+                {"key": "j", "name": "J", "trigger": {"event": "Product Added"}, "start": "split", "goal": {"event": "Order Completed"},
+                 \(experiment)
+                 "steps": {"split": {"type": "split", "arms": [{"name": "A", "weight": 50, "next": "m"}, {"name": "B", "weight": 50, "next": "m"}]},
+                           "m": {"type": "message", "channel": "email", "template": "t"}}}
+                """))
+            return JourneyAnalysis(definition: definition, sums: sums, steps: [:], total: [:])
+        }
+        let two = try #require(try report("").comparisons.first { $0.metric == "conversion" })
+        let less = try #require(try report(#""experiment": {"alternative": "less"},"#).comparisons.first { $0.metric == "conversion" })
+        #expect(two.verdict.hasPrefix("B beats A"), "\(two.verdict)")
+        #expect(!less.verdict.contains("beats") && less.verdict.contains("not shown it is below"), "\(less.verdict)")
+        #expect(less.frequentist?.relative.alternative == .less && less.frequentist?.relative.lower == -.infinity)
+        #expect(try report(#""experiment": {"alternative": "less"},"#).alternative == .less)
+    }
+}

@@ -25,6 +25,7 @@ extension JourneyDefinition {
             }
         }
         if let exitWhen { o["exitWhen"] = exitWhen.json }
+        if experiment != ExperimentPlan() { o["experiment"] = experiment.json }
         return .object(o)
     }
 }

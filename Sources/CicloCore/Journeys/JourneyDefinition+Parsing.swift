@@ -78,9 +78,11 @@ struct JourneyReader {
             }
         }
         let exitWhen = o["exitWhen"].flatMap { condition($0, at: "exitWhen") }
+        var experiment = ExperimentPlan()
+        do { experiment = try ExperimentPlan.parse(o["experiment"], at: "experiment") } catch let error as CicloError { fail(error.message) } catch { fail("experiment: \(error)") }
         return JourneyDefinition(key: key, name: name, trigger: trigger, start: start, steps: steps, goal: goal, entry: entry,
                                  exitWhen: exitWhen, priority: Int(o["priority"]?.intValue ?? 0),
-                                 transactional: o["transactional"]?.boolValue ?? false)
+                                 transactional: o["transactional"]?.boolValue ?? false, experiment: experiment)
     }
 
     mutating func trigger(_ json: JSONValue?) -> JourneyTrigger? {

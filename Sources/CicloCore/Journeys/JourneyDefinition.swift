@@ -16,9 +16,13 @@ public struct JourneyDefinition: Sendable, Equatable {
     public var priority: Int
     /// Transactional journeys bypass caps, quiet hours and the control group.
     public var transactional: Bool
+    /// How its split arms and holdout are judged, stated before it runs.
+    public var experiment: ExperimentPlan
 
     public init(key: String, name: String, trigger: JourneyTrigger, start: String, steps: [String: JourneyStep], goal: JourneyGoal? = nil,
-                entry: EntryRule = EntryRule(), exitWhen: Condition? = nil, priority: Int = 0, transactional: Bool = false) {
+                entry: EntryRule = EntryRule(), exitWhen: Condition? = nil, priority: Int = 0, transactional: Bool = false,
+                experiment: ExperimentPlan = ExperimentPlan()) {
+        self.experiment = experiment
         self.key = key
         self.name = name
         self.trigger = trigger

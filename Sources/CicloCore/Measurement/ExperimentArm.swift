@@ -51,13 +51,47 @@ public struct NoResult: Error, Sendable, Equatable, Codable, CustomStringConvert
     public init(_ reason: String) { self.reason = reason }
 }
 
-/// An effect with its standard error, 95% interval and p-value.
+/// An effect with its standard error, interval and p-value, under the stated alternative.
 public struct EffectEstimate: Sendable, Equatable, Codable {
     public var effect: Double
     public var standardError: Double
+    /// −∞ for a `less` test (written as null in JSON).
     public var lower: Double
+    /// +∞ for a `greater` test (written as null in JSON).
     public var upper: Double
-    /// Two-sided; nil for sequential intervals, which give no fixed-sample p-value.
+    /// Under `alternative`; nil for sequential intervals, which give no fixed-sample p-value.
     public var pValue: Double?
     public var degreesOfFreedom: Double
+    public var alternative: ExperimentAlternative
+
+    public init(effect: Double, standardError: Double, lower: Double, upper: Double, pValue: Double?, degreesOfFreedom: Double,
+                alternative: ExperimentAlternative = .twoSided) {
+        (self.effect, self.standardError, self.lower, self.upper) = (effect, standardError, lower, upper)
+        (self.pValue, self.degreesOfFreedom, self.alternative) = (pValue, degreesOfFreedom, alternative)
+    }
+
+    enum CodingKeys: String, CodingKey { case effect, standardError, lower, upper, pValue, degreesOfFreedom, alternative }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        effect = try c.decode(Double.self, forKey: .effect)
+        standardError = try c.decode(Double.self, forKey: .standardError)
+        lower = try c.decodeIfPresent(Double.self, forKey: .lower) ?? -.infinity
+        upper = try c.decodeIfPresent(Double.self, forKey: .upper) ?? .infinity
+        pValue = try c.decodeIfPresent(Double.self, forKey: .pValue)
+        degreesOfFreedom = try c.decodeIfPresent(Double.self, forKey: .degreesOfFreedom) ?? .infinity
+        alternative = try c.decodeIfPresent(ExperimentAlternative.self, forKey: .alternative) ?? .twoSided
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(effect, forKey: .effect)
+        try c.encode(standardError, forKey: .standardError)
+        try c.encode(lower.isFinite ? lower : nil, forKey: .lower)
+        try c.encode(upper.isFinite ? upper : nil, forKey: .upper)
+        try c.encodeIfPresent(pValue, forKey: .pValue)
+        // Welch's degrees of freedom are infinite when one arm has no variance: written as null, read back as such.
+        try c.encode(degreesOfFreedom.isFinite ? degreesOfFreedom : nil, forKey: .degreesOfFreedom)
+        try c.encode(alternative, forKey: .alternative)
+    }
 }

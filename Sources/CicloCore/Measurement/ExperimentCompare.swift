@@ -3,7 +3,7 @@ import Foundation
 /// The statistics on summary numbers a user supplies (for tests run elsewhere): the first arm is the baseline.
 public enum ExperimentCompare {
     /// `{"arms": [{"name", "n", "sum", "sumSquares"} | {"name", "n", "successes"}], "weights": [...], "prior": {"mean", "sd"},
-    /// "alpha": 0.05, "sequential": 5000, "correction": "holm" | "bh"}`.
+    /// "alpha": 0.05, "alternative": "twoSided" | "greater" | "less", "sequential": 5000, "correction": "holm" | "bh"}`.
     public static func run(_ body: JSONValue) throws -> JSONValue {
         guard case .array(let list) = body["arms"] ?? .null, list.count >= 2, list.count <= 20 else {
             throw CicloError.badRequest("invalid_arms", "arms is a list of 2 to 20 arms, the first being the baseline.")
@@ -19,7 +19,11 @@ public enum ExperimentCompare {
         }
         let alpha = body["alpha"]?.doubleValue ?? 0.05
         guard alpha > 0, alpha < 0.5 else { throw CicloError.badRequest("invalid_alpha", "alpha is between 0 and 0.5.") }
+        let alternative = try ExperimentAlternative.parse(body["alternative"], at: "alternative")
         let sequential = body["sequential"]?.doubleValue
+        if let tuning = sequential, !(tuning.isFinite && tuning >= 1) {
+            throw CicloError.badRequest("invalid_sequential", "sequential is the sample size to tune the confidence sequence for (≥ 1).")
+        }
         var prior: ExperimentStatistics.Prior?
         if let p = body["prior"], !p.isNull {
             guard let mean = p["mean"]?.doubleValue, let sd = p["sd"]?.doubleValue else {
@@ -31,7 +35,8 @@ public enum ExperimentCompare {
         for arm in arms.dropFirst() {
             var entry: [String: JSONValue] = ["arm": .string(arm.name), "baseline": .string(arms[0].name)]
             do {
-                let f = try ExperimentStatistics.frequentist(control: arms[0], treatment: arm, alpha: alpha, sequential: sequential)
+                let f = try ExperimentStatistics.frequentist(control: arms[0], treatment: arm, alpha: alpha, sequential: sequential,
+                                                             alternative: alternative)
                 let b = try ExperimentStatistics.bayesian(control: arms[0], treatment: arm, prior: prior)
                 entry["frequentist"] = try encode(f)
                 entry["bayesian"] = try encode(b)
@@ -47,7 +52,8 @@ public enum ExperimentCompare {
         for ((index, _), p) in zip(pValues, adjusted) {
             if case .object(var o) = results[index] { o["adjustedPValue"] = .double(p); results[index] = .object(o) }
         }
-        var out: [String: JSONValue] = ["comparisons": .array(results), "correction": .string(correction)]
+        var out: [String: JSONValue] = ["comparisons": .array(results), "correction": .string(correction),
+                                        "alternative": .string(alternative.rawValue)]
         if case .array(let weights) = body["weights"] ?? .null {
             let w = weights.compactMap(\.doubleValue)
             guard w.count == arms.count else { throw CicloError.badRequest("invalid_weights", "Give one weight per arm.") }

@@ -67,7 +67,7 @@ public enum ExperimentStatistics {
     /// Welch's t-test on the difference and the delta method on the ratio; with `sequential`, the intervals are
     /// asymptotic confidence sequences with that tuning parameter (peeking allowed), and carry no p-value.
     public static func frequentist(control: ExperimentArm, treatment: ExperimentArm, alpha: Double = 0.05, cuped useCuped: Bool = false,
-                                   sequential: Double? = nil) throws -> Frequentist {
+                                   sequential: Double? = nil, alternative: ExperimentAlternative = .twoSided) throws -> Frequentist {
         try validate(control, treatment)
         var (c, t) = (Adjusted(control), Adjusted(treatment))
         if useCuped, let adjusted = cuped(control, treatment) { (c, t) = adjusted }
@@ -79,13 +79,18 @@ public enum ExperimentStatistics {
         func estimate(_ effect: Double, _ variance: Double) -> EffectEstimate {
             let se = variance.squareRoot()
             if let tuning = sequential {
+                // A one-sided sequence keeps the bound of the two-sided one at twice the level.
                 let n = c.n + t.n
-                let half = sequentialHalfWidth(variance * n, n: n, tuning: tuning, alpha: alpha)
-                return EffectEstimate(effect: effect, standardError: se, lower: effect - half, upper: effect + half, pValue: nil, degreesOfFreedom: df)
+                let half = sequentialHalfWidth(variance * n, n: n, tuning: tuning, alpha: alternative == .twoSided ? alpha : min(0.99, 2 * alpha))
+                let (lower, upper) = alternative.interval(effect, half: half)
+                return EffectEstimate(effect: effect, standardError: se, lower: lower, upper: upper, pValue: nil, degreesOfFreedom: df,
+                                      alternative: alternative)
             }
-            let q = Distributions.studentTQuantile(1 - alpha / 2, df: df)
-            let p = 2 * (1 - Distributions.studentTCDF(abs(effect / se), df: df))
-            return EffectEstimate(effect: effect, standardError: se, lower: effect - q * se, upper: effect + q * se, pValue: min(1, p), degreesOfFreedom: df)
+            let q = Distributions.studentTQuantile(1 - alternative.tail(alpha), df: df)
+            let p = alternative.pValue(effect / se) { Distributions.studentTCDF($0, df: df) }
+            let (lower, upper) = alternative.interval(effect, half: q * se)
+            return EffectEstimate(effect: effect, standardError: se, lower: lower, upper: upper, pValue: p, degreesOfFreedom: df,
+                                  alternative: alternative)
         }
         return Frequentist(absolute: estimate(t.mean - c.mean, vAbs), relative: estimate(t.mean / c.mean - 1, vRel))
     }

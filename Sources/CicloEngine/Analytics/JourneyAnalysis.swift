@@ -39,6 +39,8 @@ public struct JourneyAnalysis: Sendable, Codable {
     }
 
     public var journey: String
+    /// The hypothesis stated with the journey, which every comparison and the lift are tested under.
+    public var alternative: ExperimentAlternative = .twoSided
     public var arms: [Arm]
     public var comparisons: [Comparison]
     public var sampleRatio: Double?
@@ -70,6 +72,8 @@ public struct JourneyAnalysis: Sendable, Codable {
         }
         // Each arm against the control arm, or the first arm when none is a control.
         var comparisons: [Comparison] = []
+        let plan = definition.experiment
+        alternative = plan.alternative
         let baselineName = splitArms.first { $0.control }?.name ?? order.first
         if let baselineName, let baseline = byArm[baselineName], byArm.count > 1 {
             for name in order where name != baselineName {
@@ -80,7 +84,7 @@ public struct JourneyAnalysis: Sendable, Codable {
                         : (ExperimentArm(name: baselineName, mean: baseline.enrolled, sum: baseline.revenue, sumSquares: baseline.revenueSquares),
                            ExperimentArm(name: name, mean: arm.enrolled, sum: arm.revenue, sumSquares: arm.revenueSquares))
                     do {
-                        let f = try ExperimentStatistics.frequentist(control: c, treatment: t)
+                        let f = try ExperimentStatistics.frequentist(control: c, treatment: t, alpha: plan.alpha, alternative: plan.alternative)
                         let b = try ExperimentStatistics.bayesian(control: c, treatment: t)
                         comparisons.append(Comparison(arm: name, baseline: baselineName, metric: metric, frequentist: f, bayesian: b, adjustedPValue: nil,
                                                       noResult: nil, verdict: ""))
@@ -94,7 +98,7 @@ public struct JourneyAnalysis: Sendable, Codable {
             let adjusted = MultipleTesting.holm(indexed.map { comparisons[$0].frequentist!.relative.pValue! })
             for (i, p) in zip(indexed, adjusted) {
                 comparisons[i].adjustedPValue = p
-                comparisons[i].verdict = Self.verdict(comparisons[i], c: baseline, t: byArm[comparisons[i].arm]!)
+                comparisons[i].verdict = Self.verdict(comparisons[i], plan: plan, c: baseline, t: byArm[comparisons[i].arm]!)
             }
         }
         self.comparisons = comparisons
@@ -104,11 +108,11 @@ public struct JourneyAnalysis: Sendable, Codable {
         } else {
             (sampleRatio, sampleRatioWarning) = (nil, false)
         }
-        lift = Self.lift(sums)
+        lift = Self.lift(sums, plan: plan)
     }
 
     /// Treated against held out (the global control group and control arms), over everyone in the journey.
-    static func lift(_ sums: [JourneyArmSums]) -> Lift? {
+    static func lift(_ sums: [JourneyArmSums], plan: ExperimentPlan) -> Lift? {
         func total(_ held: Bool) -> JourneyArmSums {
             sums.filter { $0.heldOut == held }.reduce(JourneyArmSums(arm: "", heldOut: held, enrolled: 0, converted: 0, revenue: 0, revenueSquares: 0)) {
                 JourneyArmSums(arm: "", heldOut: held, enrolled: $0.enrolled + $1.enrolled, converted: $0.converted + $1.converted,
@@ -121,11 +125,13 @@ public struct JourneyAnalysis: Sendable, Codable {
                         heldOutConversionRate: held.converted / held.enrolled)
         do {
             let conversion = try ExperimentStatistics.frequentist(control: ExperimentArm(proportion: held.converted, of: held.enrolled),
-                                                                  treatment: ExperimentArm(proportion: treated.converted, of: treated.enrolled))
+                                                                  treatment: ExperimentArm(proportion: treated.converted, of: treated.enrolled),
+                                                                  alpha: plan.alpha, alternative: plan.alternative)
             lift.conversion = conversion.absolute
             lift.incrementalConversions = conversion.absolute.effect * treated.enrolled
             let revenue = try ExperimentStatistics.frequentist(control: ExperimentArm(mean: held.enrolled, sum: held.revenue, sumSquares: held.revenueSquares),
-                                                               treatment: ExperimentArm(mean: treated.enrolled, sum: treated.revenue, sumSquares: treated.revenueSquares))
+                                                               treatment: ExperimentArm(mean: treated.enrolled, sum: treated.revenue, sumSquares: treated.revenueSquares),
+                                                               alpha: plan.alpha, alternative: plan.alternative)
             lift.revenuePerPerson = revenue.absolute
             lift.incrementalRevenue = revenue.absolute.effect * treated.enrolled
         } catch let none as NoResult { lift.noResult = none.reason } catch {}
@@ -133,21 +139,31 @@ public struct JourneyAnalysis: Sendable, Codable {
     }
 
     /// A verdict in plain words, with how much longer to run when it is not settled.
-    static func verdict(_ c: Comparison, c baseline: JourneyArmSums, t arm: JourneyArmSums) -> String {
+    static func verdict(_ c: Comparison, plan: ExperimentPlan, c baseline: JourneyArmSums, t arm: JourneyArmSums) -> String {
         guard let f = c.frequentist, let b = c.bayesian else { return c.noResult ?? "" }
-        let rel = f.relative, half = (rel.upper - rel.lower) / 2
-        let effect = String(format: "%+.0f%% ± %.0f%%", rel.effect * 100, half * 100)
+        let rel = f.relative
+        let effect: String
+        switch plan.alternative {
+        case .twoSided: effect = String(format: "%+.0f%% ± %.0f%%", rel.effect * 100, (rel.upper - rel.lower) / 2 * 100)
+        case .greater: effect = String(format: "%+.0f%%, at least %+.0f%%", rel.effect * 100, rel.lower * 100)
+        case .less: effect = String(format: "%+.0f%%, at most %+.0f%%", rel.effect * 100, rel.upper * 100)
+        }
         let chance = String(format: "%.0f%% chance to win", b.chanceToWin * 100)
-        if (c.adjustedPValue ?? 1) < 0.05 {
+        // A one-sided test only ever declares the direction stated in advance.
+        if (c.adjustedPValue ?? 1) < plan.alpha, plan.alternative.allows(rel.effect) {
             return rel.effect > 0 ? "\(c.arm) beats \(c.baseline) on \(c.metric): \(effect); \(chance)."
                 : "\(c.arm) is behind \(c.baseline) on \(c.metric): \(effect); \(chance)."
+        }
+        if plan.alternative != .twoSided, !plan.alternative.allows(rel.effect) {
+            return "\(c.arm) has not shown it is \(plan.alternative == .greater ? "above" : "below") \(c.baseline) on \(c.metric) "
+                + "(\(effect), tested one-sided as stated); \(chance)."
         }
         var text = "No clear difference yet between \(c.arm) and \(c.baseline) on \(c.metric) (\(effect)); \(chance)."
         let delta = abs(f.absolute.effect)
         if delta > 0 {
-            // People per arm to detect the observed difference with 80% power at 5% (two-sided).
+            // People per arm to detect the observed difference with 80% power at the plan's level and sides.
             let varianceSum = f.absolute.standardError * f.absolute.standardError * min(baseline.enrolled, arm.enrolled)
-            let needed = pow(1.959963984540054 + 0.8416212335729143, 2) * varianceSum / (delta * delta)
+            let needed = pow(Distributions.normalQuantile(1 - plan.alternative.tail(plan.alpha)) + 0.8416212335729143, 2) * varianceSum / (delta * delta)
             let more = needed - min(baseline.enrolled, arm.enrolled)
             if more > 0 && more.isFinite { text += " Keep running: about \(Int(more.rounded(.up))) more people per arm to tell." }
         }

@@ -35,7 +35,7 @@ struct IntervalChart {
             let color = r.lower > 0 ? "#15803d" : r.upper < 0 ? "#b45309" : "#64748b"
             out += SVGChart.text(left - 10, y + 4, r.name, anchor: "end", className: "bar-label")
             out += "<line x1=\"\(SVGChart.f(x(max(-extent, r.lower))))\" x2=\"\(SVGChart.f(x(min(extent, r.upper))))\" y1=\"\(SVGChart.f(y))\" y2=\"\(SVGChart.f(y))\" stroke=\"\(color)\" stroke-width=\"3\"/>"
-            out += "<circle cx=\"\(SVGChart.f(x(r.effect)))\" cy=\"\(SVGChart.f(y))\" r=\"5\" fill=\"\(color)\"><title>\(HTMLText.escape(r.name)): \(DashboardFormat.percent(r.effect)) (\(DashboardFormat.percent(r.lower)) to \(DashboardFormat.percent(r.upper)))</title></circle>"
+            out += "<circle cx=\"\(SVGChart.f(x(r.effect)))\" cy=\"\(SVGChart.f(y))\" r=\"5\" fill=\"\(color)\"><title>\(HTMLText.escape(r.name)): \(DashboardFormat.percent(r.effect)) (\(r.lower.isFinite ? DashboardFormat.percent(r.lower) : "−∞") to \(r.upper.isFinite ? DashboardFormat.percent(r.upper) : "+∞"))</title></circle>"
         }
         return out + "</svg>"
     }

@@ -66,7 +66,7 @@ struct AnalyticsPage {
                     + "\(DashboardFormat.money(l.incrementalRevenue ?? 0)) extra revenue."
             } else if let l = report.lift { lift = "Lift: \(l.noResult ?? "not enough data yet")." }
             experiments.append(Experiment(journey: journey.definition.key, name: journey.definition.name, verdicts: report.comparisons.map(\.verdict),
-                                          chart: rows.isEmpty ? "" : IntervalChart(label: "Relative effects with 95% intervals", rows: rows).svg, lift: lift,
+                                          chart: rows.isEmpty ? "" : IntervalChart(label: report.alternative == .twoSided ? "Relative effects with their intervals" : "Relative effects with one-sided bounds (\(report.alternative.rawValue), as stated)", rows: rows).svg, lift: lift,
                                           srm: report.sampleRatioWarning ? "Sample ratio mismatch (p = \(String(format: "%.5f", report.sampleRatio ?? 0))): arms are not the sizes their weights promise; check the assignment before trusting results." : nil))
         }
         // Funnel from the form (defaults to the shop's purchase path).
