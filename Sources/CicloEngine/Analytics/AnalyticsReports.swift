@@ -31,12 +31,15 @@ public struct AnalyticsReports: Sendable {
                                steps: Dictionary(uniqueKeysWithValues: steps.map { (String($0.key.dropFirst(key.count + 1)), $0.value) }), total: total)
     }
 
-    /// Revenue of orders in [from, to) credited to journeys, templates or channels by `model`.
+    /// Revenue of orders in [from, to) credited to journeys, templates or channels by `model`, within the workspace's
+    /// attribution windows unless others are given (a what-if on the analytics page or the API).
     public func attribution(workspaceId: Int64, model: Attribution.Model, by dimension: String, from: Date, to: Date,
-                            windows: [String: TimeSpan] = Attribution.defaultWindows) async throws -> Attribution.Result {
+                            windows given: AttributionWindows? = nil) async throws -> Attribution.Result {
         guard ["journey", "template", "channel"].contains(dimension) else {
             throw CicloError.badRequest("invalid_dimension", "by is journey, template or channel.")
         }
+        var windows = given?.byKind ?? [:]
+        if given == nil { windows = try await store.attributionWindows(workspaceId: workspaceId).byKind }
         let lookback = windows.values.map(\.milliseconds).max() ?? 0
         let orders = try await store.ordersWithTouches(workspaceId: workspaceId, from: from.epochMilliseconds, to: to.epochMilliseconds, lookback: lookback)
         return Attribution.attribute(orders.map { o in

@@ -38,6 +38,29 @@ struct AdminAnalyticsRoutes {
             }
             return try await Self.timed { try await reports.attribution(workspaceId: workspace.id, model: model, by: q.string("by") ?? "journey", from: from, to: to) }
         }
+        // A what-if: the same report under other windows, without changing the workspace's.
+        group.post("analytics/attribution") { request, context in
+            let workspace = try context.requireWorkspace()
+            let body = try await RequestJSON.object(request)
+            let (from, to) = try period(QueryParameters(request: request), body: body)
+            guard let model = Attribution.Model(rawValue: body["model"]?.stringValue ?? "last-touch") else {
+                throw CicloError.badRequest("invalid_model", "model is one of \(Attribution.Model.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            let stored = try await store.attributionWindows(workspaceId: workspace.id)
+            let windows = try body["windows"].map { try AttributionWindows.parse($0, over: stored) } ?? stored
+            return try await Self.timed {
+                try await reports.attribution(workspaceId: workspace.id, model: model, by: body["by"]?.stringValue ?? "journey", from: from, to: to,
+                                              windows: windows)
+            }
+        }
+        group.get("analytics/attribution-windows") { _, context in
+            let workspace = try context.requireWorkspace()
+            return JSONResponse.make(try await store.attributionWindows(workspaceId: workspace.id).json)
+        }
+        group.patch("analytics/attribution-windows") { request, context in
+            let workspace = try context.requireWorkspace()
+            return JSONResponse.make(try await store.updateAttributionWindows(workspaceId: workspace.id, try await RequestJSON.object(request)).json)
+        }
         group.post("analytics/funnel") { request, context in
             let workspace = try context.requireWorkspace()
             let body = try await RequestJSON.object(request)

@@ -41,7 +41,13 @@ extension AnalyticsPage {
         <table><thead><tr><th>Journey</th><th class="num">Revenue</th><th class="num">Orders</th><th class="num">Share</th></tr></thead><tbody>
         {{#credits}}<tr><td>{{key}}</td><td class="num">{{revenue}}</td><td class="num">{{orders}}</td><td class="num">{{share}}</td></tr>{{/credits}}
         <tr><td class="muted">No message in its window</td><td class="num">{{unattributed}}</td><td></td><td></td></tr>
-        <tr><th>Total</th><th class="num">{{totalRevenue}}</th><td></td><td></td></tr></tbody></table></section>
+        <tr><th>Total</th><th class="num">{{totalRevenue}}</th><td></td><td></td></tr></tbody></table>
+        <h3>Attribution windows</h3><p class="muted">An order counts for a message when it comes within the window after an interaction
+        with it. Blank: that interaction earns no credit. The same windows serve the API and <code>ciclo report attribution</code>.</p>
+        {{#windowError}}<p class="error" id="window-error">{{windowError}}</p>{{/windowError}}
+        <form method="post" action="/analytics/attribution-windows" class="actions" id="attribution-windows"><input type="hidden" name="_csrf" value="{{chrome.csrf}}">
+        {{#windows}}<label for="window-{{kind}}">{{label}}</label><input type="text" id="window-{{kind}}" name="window.{{kind}}" value="{{value}}" size="9" placeholder="off">{{/windows}}
+        {{#chrome.canEdit}}<button type="submit" class="secondary">Save windows</button>{{/chrome.canEdit}}</form></section>
         {{/page}}{{/content}}{{/layout}}
         """
 }

@@ -24,9 +24,11 @@ struct AnalyticsPage {
         var retentionInterval: [Option]; var retentionCohort: [Option]; var heatHeader: [String]; var heat: [HeatRow]
         var retentionStart: String; var retentionReturn: String; var retentionNote: String; var eventSuggestions: [String]
         var attributionModels: [Option]; var credits: [Credit]; var unattributed: String; var totalRevenue: String
+        var windows: [WindowRow]; var windowError: String?
     }
 
     func register(on group: RouterGroup<CicloRequestContext>) {
+        registerWindows(on: group)
         group.get("analytics") { request, context in
             let workspace = try context.dashboard().workspace
             return try DashboardView.render("analytics", title: "Analytics", page: try await model(workspace, QueryParameters(request: request)),
@@ -34,7 +36,7 @@ struct AnalyticsPage {
         }
     }
 
-    func model(_ workspace: Workspace, _ q: QueryParameters) async throws -> Model {
+    func model(_ workspace: Workspace, _ q: QueryParameters, windowError: String? = nil) async throws -> Model {
         let reports = AnalyticsReports(store: store)
         let now = clock.now(), zone = TimeZone(identifier: workspace.timeZone) ?? .gmt
         let days = [7, 30, 90, 365].contains(q.get("days", as: Int.self) ?? 30) ? q.get("days", as: Int.self) ?? 30 : 30
@@ -111,7 +113,8 @@ struct AnalyticsPage {
         }
         // Attribution.
         let model = q.get("model").flatMap(Attribution.Model.init(rawValue:)) ?? .lastTouch
-        let credit = try await reports.attribution(workspaceId: workspace.id, model: model, by: "journey", from: from, to: now)
+        let windows = try await store.attributionWindows(workspaceId: workspace.id)
+        let credit = try await reports.attribution(workspaceId: workspace.id, model: model, by: "journey", from: from, to: now, windows: windows)
         let credits = credit.revenue.sorted { $0.value > $1.value }.map { key, revenue in
             Credit(key: key, revenue: DashboardFormat.money(revenue), orders: String(format: "%.1f", credit.orders[key] ?? 0),
                    share: credit.totalRevenue > 0 ? DashboardFormat.percent(revenue / credit.totalRevenue) : "–")
@@ -129,7 +132,8 @@ struct AnalyticsPage {
             retentionNote: "\(who), by \(interval.rawValue), \(periods) cohorts\(cut). Ciclo's own events and message deliveries are not activity.",
             eventSuggestions: SegmentEditor.eventSuggestions,
             attributionModels: Attribution.Model.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == model) },
-            credits: credits, unattributed: DashboardFormat.money(credit.unattributedRevenue), totalRevenue: DashboardFormat.money(credit.totalRevenue))
+            credits: credits, unattributed: DashboardFormat.money(credit.unattributedRevenue), totalRevenue: DashboardFormat.money(credit.totalRevenue),
+            windows: Self.windowRows(windows), windowError: windowError)
     }
 
     /// The most cohorts the heat map shows; a longer period needs a longer interval.
