@@ -187,6 +187,35 @@ def test_overview_people_segment_and_journey_in_a_browser(demo, browser):
     shoot(browser, "template-preview")
 
 
+def test_two_word_search_and_the_default_funnel_survive_the_form(demo, browser):
+    """GET forms send spaces as `+`: a two-word name still finds its person and the default funnel keeps its steps."""
+    sign_in(browser, demo, demo.demo_email, demo.demo_password, page="/people")
+    people = demo.admin("GET", "/api/v1/profiles", params={"limit": 200}).json()["profiles"]
+    name = next(p["name"] for p in people if " " in (p.get("name") or ""))
+    search = browser.find_element(By.ID, "q")
+    search.send_keys(name)
+    search.submit()
+    WebDriverWait(browser, 30).until(EC.url_contains("q="))
+    assert "+" in browser.current_url or "%20" in browser.current_url, browser.current_url
+    WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#people tbody tr")))
+    assert any(name in row.text for row in browser.find_elements(By.CSS_SELECTOR, "#people tbody tr")), name
+    assert browser.find_element(By.ID, "q").get_attribute("value") == name
+    shoot(browser, "people-two-word-search")
+
+    browser.get(demo.url + "/analytics")
+    before = [r.find_element(By.TAG_NAME, "td").text for r in browser.find_elements(By.CSS_SELECTOR, "#funnel tbody tr")]
+    assert before == ["Product Viewed", "Product Added", "Order Completed"]
+    people_before = [r.find_elements(By.TAG_NAME, "td")[1].text for r in browser.find_elements(By.CSS_SELECTOR, "#funnel tbody tr")]
+    browser.find_element(By.XPATH, "//section[@id='funnel']//button[contains(., 'Count')]").click()
+    WebDriverWait(browser, 30).until(EC.url_contains("steps="))
+    rows = browser.find_elements(By.CSS_SELECTOR, "#funnel tbody tr")
+    assert [r.find_element(By.TAG_NAME, "td").text for r in rows] == before
+    assert [r.find_elements(By.TAG_NAME, "td")[1].text for r in rows] == people_before
+    assert int(people_before[0].replace(",", "")) > 0
+    assert browser.find_element(By.ID, "steps").get_attribute("value") == "Product Viewed, Product Added, Order Completed"
+    shoot(browser, "analytics-funnel-counted")
+
+
 def test_viewer_cannot_edit_and_forged_posts_are_refused(demo, browser):
     created = run_ciclo("user", "create", "--workspace", "default", "--email", "viewer@shop.example", "--role", "viewer",
                         database=demo.database)

@@ -130,7 +130,9 @@ struct JourneyPages {
     /// The main outcomes of a step in a line: "sent 1,204 · capped 3".
     static func outcomeText(_ outcomes: [String: Int]) -> String? {
         guard !outcomes.isEmpty else { return nil }
-        return outcomes.sorted { $0.value > $1.value }.prefix(2).map { "\($0.key) \(DashboardFormat.count($0.value))" }.joined(separator: " · ")
+        // What happened at the step (sent, waited, branched) says more than that people passed through it.
+        let telling = outcomes.filter { $0.key != "entered" && $0.key != "completed" }
+        return (telling.isEmpty ? outcomes : telling).sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(2).map { "\($0.key) \(DashboardFormat.count($0.value))" }.joined(separator: " · ")
     }
 
     static func dryRun(_ r: JourneySimulation, days: Int, definition: JourneyDefinition) -> DryRun {
