@@ -15,6 +15,7 @@ struct JourneyRunner: Sendable {
             if let d = try await definitions.definition(journeyId: e.journeyId, version: e.version) { journeys[e.journeyId] = (d, d.transactional) }
         }
         let profileIds = Array(Set(items.map(\.0.profileId)))
+        // Caps read the outbox and then write to it, so the caller holds these people's locks (`Store.serialisePeople`).
         let profiles = Dictionary(uniqueKeysWithValues: try await Store.profiles(in: session, workspaceId: workspaceId, ids: profileIds).map { ($0.id, $0) })
         var names = Set<String>()
         for (d, _) in journeys.values { names.formUnion(d.referencedEventNames) }

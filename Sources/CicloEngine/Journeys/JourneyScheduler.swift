@@ -60,10 +60,15 @@ public actor JourneyScheduler: Service {
     func runDue(limit: Int, now: Int64) async throws -> Int {
         let runner = self.runner
         let claimed = try await store.database.write { session -> Int in
-            let due = try await Store.claimDueEnrolments(in: session, now: now, limit: limit)
+            let claimed = try await Store.claimDueEnrolments(in: session, now: now, limit: limit)
+            var due: [(workspaceId: Int64, enrolment: Enrolment)] = []
             do {
-                for (workspaceId, group) in Dictionary(grouping: due, by: \.workspaceId) {
-                    try await runner.run(in: session, workspaceId: workspaceId, group.map { ($0.enrolment, .time) }, now: now)
+                for (workspaceId, group) in Dictionary(grouping: claimed, by: \.workspaceId) {
+                    // Holding claimed rows, never wait for a person: someone busy elsewhere is left due for the next round.
+                    let free = try await Store.trySerialisePeople(in: session, workspaceId: workspaceId, profileIds: group.map(\.enrolment.profileId))
+                    let runnable = group.filter { free.contains($0.enrolment.profileId) }
+                    due += runnable
+                    try await runner.run(in: session, workspaceId: workspaceId, runnable.map { ($0.enrolment, .time) }, now: now)
                 }
             } catch {
                 throw BatchFailure(workspaceId: due.first?.workspaceId, items: due.map(\.enrolment.id), underlying: error)
@@ -85,6 +90,7 @@ public actor JourneyScheduler: Service {
         let now = clock.now().epochMilliseconds
         let runner = self.runner
         return try await store.database.write { session in
+            try await Store.serialisePeople(in: session, workspaceId: workspaceId, profileIds: profileIds)
             let live = Set(try await Store.profiles(in: session, workspaceId: workspaceId, ids: profileIds).map(\.id))
             let last = try await Store.lastEntries(in: session, journeyId: journey.id, profileIds: Array(live))
             var runs: [(Enrolment, WakeReason)] = []

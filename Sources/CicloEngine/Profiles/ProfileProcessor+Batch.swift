@@ -45,13 +45,14 @@ extension ProfileProcessor {
 
         let t3 = ContinuousClock.now
         let touched = graph.touched.filter { graph.profiles[$0] != nil }
-        let write = ProfileBatchWrite(
+        var write = ProfileBatchWrite(
             workspaceId: workspaceId, expectedVersion: cursor.version, lastEventId: lastEventId,
             profiles: touched.sorted().compactMap { graph.profiles[$0] },
             identifiersByProfile: Dictionary(uniqueKeysWithValues: touched.map { ($0, graph.identifiers(of: $0)) }),
             newIdentifiers: graph.newIdentifiers, merges: graph.merges, conflicts: graph.conflicts,
             assignments: assigned.map { ($0.event.id!, $0.event.timestamp.epochMilliseconds, $0.profile) },
             suppressed: suppressed, hourlyOrders: HourlyOrders.rollUp(graph.orderEffects))
+        write.alsoActsOn = derived.map(\.profile)
         let hooks = self.hooks
         let finalGraph = graph
         let finalAssigned = assigned

@@ -24,6 +24,13 @@ public struct ProfileBatchWrite: Sendable {
     public var suppressed: [(eventId: Int64, identifier: Identifier)]
     /// Orders and revenue by hour, added to the rollups.
     public var hourlyOrders: [HourlyOrders]
+    /// Existing people the batch's hooks act on besides those written (the subjects of Ciclo's own events).
+    public var alsoActsOn: [Int64] = []
+
+    /// Every existing person the transaction reads and writes, locked before it writes anything.
+    var people: [Int64] {
+        (profiles.map(\.id) + merges.flatMap { [$0.from, $0.into] } + alsoActsOn).filter { $0 > 0 }
+    }
 
     /// Creates a write.
     public init(workspaceId: Int64, expectedVersion: Int64, lastEventId: Int64, profiles: [Profile],

@@ -16,6 +16,8 @@ extension Store {
         let now = self.now
         return try await database.write { session in
             try await Self.checkAndLockCursor(session, workspaceId: batch.workspaceId, expected: batch.expectedVersion, now: now)
+            // Before writing anyone: the journey and audience hooks below read and write these people's state.
+            try await Self.serialisePeople(in: session, workspaceId: batch.workspaceId, profileIds: batch.people)
             let newIds = try await Self.allocateProfileIds(session, count: batch.profiles.count(where: { $0.id < 0 }))
             var mapping: [Int64: Int64] = [:]
             for (temp, real) in zip(batch.profiles.filter { $0.id < 0 }.map(\.id).sorted(by: >), newIds) {

@@ -5,11 +5,14 @@ import SQLKit
 extension Store {
     /// Every segment of a workspace, by key.
     public func segments(workspaceId: Int64) async throws -> [SegmentRecord] {
-        try await database.read { session in
-            try await session.sql.raw("""
+        try await database.read { session in try await Self.segments(in: session, workspaceId: workspaceId) }
+    }
+
+    /// Every segment of a workspace, by key, as `session` sees them.
+    static func segments(in session: DatabaseSession, workspaceId: Int64) async throws -> [SegmentRecord] {
+        try await session.sql.raw("""
                 SELECT \(unsafeRaw: SegmentRecord.select(session.dialect)) FROM segments WHERE workspace_id = \(bind: workspaceId) ORDER BY key
                 """).all().map(SegmentRecord.decode)
-        }
     }
 
     /// The segment with `key`, or nil.
@@ -29,11 +32,14 @@ extension Store {
         guard !definition.name.trimmingCharacters(in: .whitespaces).isEmpty, definition.name.count <= 200 else {
             throw CicloError.badRequest("invalid_name", "A segment needs a name of at most 200 characters.")
         }
-        let others = try await segments(workspaceId: workspaceId).map(\.definition).filter { $0.key != definition.key }
-        _ = try AudiencePlan.order(others + [definition])
         let now = self.now
         let conditionText = definition.condition.json.jsonText
         try await database.write { session in
+            // The check reads every segment and the write depends on it: one save per workspace at a time, and the
+            // check sees what the save before it wrote (two saves on two nodes cannot close a cycle between them).
+            try await Self.serialiseDefinitions(in: session, "segments", workspaceId: workspaceId)
+            let others = try await Self.segments(in: session, workspaceId: workspaceId).map(\.definition).filter { $0.key != definition.key }
+            _ = try AudiencePlan.order(others + [definition])
             let exists = try await session.sql.raw("""
                 SELECT id FROM segments WHERE workspace_id = \(bind: workspaceId) AND key = \(bind: definition.key)
                 """).first() != nil
@@ -61,12 +67,13 @@ extension Store {
 
     /// Deletes a segment and its memberships; refuses while another segment refers to it.
     public func deleteSegment(workspaceId: Int64, key: String) async throws {
-        let all = try await segments(workspaceId: workspaceId)
-        guard let target = all.first(where: { $0.definition.key == key }) else { throw CicloError.notFound("Segment \(key)") }
-        if let user = all.first(where: { $0.definition.condition.segmentReferences.contains(key) }) {
-            throw CicloError.conflict("segment_in_use", "Segment \(user.definition.key) refers to \(key); change it first.")
-        }
         try await database.write { session in
+            try await Self.serialiseDefinitions(in: session, "segments", workspaceId: workspaceId)
+            let all = try await Self.segments(in: session, workspaceId: workspaceId)
+            guard let target = all.first(where: { $0.definition.key == key }) else { throw CicloError.notFound("Segment \(key)") }
+            if let user = all.first(where: { $0.definition.condition.segmentReferences.contains(key) }) {
+                throw CicloError.conflict("segment_in_use", "Segment \(user.definition.key) refers to \(key); change it first.")
+            }
             try await session.sql.raw("DELETE FROM segment_members WHERE segment_id = \(bind: target.id)").run()
             try await session.sql.raw("DELETE FROM segments WHERE id = \(bind: target.id)").run()
         }
