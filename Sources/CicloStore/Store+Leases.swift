@@ -25,4 +25,21 @@ extension Store {
             try await session.sql.raw("DELETE FROM leases WHERE name = \(bind: name) AND holder = \(bind: holder)").run()
         }
     }
+
+    /// Gives up every lease `holder` has (a service stopping gracefully), so another process, or this one restarted,
+    /// resumes the work at once rather than after the lease runs out.
+    public func releaseLeases(holder: String) async throws {
+        try await database.write { session in
+            try await session.sql.raw("DELETE FROM leases WHERE holder = \(bind: holder)").run()
+        }
+    }
+
+    /// Who holds `name` now, if its lease has not run out.
+    public func leaseHolder(_ name: String) async throws -> String? {
+        let now = self.now
+        return try await database.read { session in
+            try await session.sql.raw("SELECT holder FROM leases WHERE name = \(bind: name) AND expires_at >= \(bind: now)").first()?
+                .decode(column: "holder", as: String.self)
+        }
+    }
 }

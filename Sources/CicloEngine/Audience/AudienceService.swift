@@ -45,6 +45,7 @@ public actor AudienceService: Service {
                 try? await Task.sleep(for: self.tick)
             }
         }
+        await LeaseRelease.giveUp(store: store, holder: holder, logger: logger)
     }
 
     /// One pass over every workspace this process holds the lease for. Each job of each workspace runs on its own:

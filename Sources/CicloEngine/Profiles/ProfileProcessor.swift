@@ -61,13 +61,16 @@ public actor ProfileProcessor: Service {
                 await self.processAllWorkspaces()
             }
         }
+        await LeaseRelease.giveUp(store: store, holder: holder, logger: logger)
     }
 
     private func processAllWorkspaces() async {
         do {
             for workspace in try await store.workspaces() {
                 guard try await store.acquireLease("profiles:\(workspace.id)", holder: holder, seconds: 30) else { continue }
-                while !Task.isCancelled, try await processBatch(workspaceId: workspace.id) > 0 {}
+                // Renewed after every batch, so a long catch-up never outlives its lease.
+                while !Task.isCancelled, try await processBatch(workspaceId: workspace.id) > 0,
+                      try await store.acquireLease("profiles:\(workspace.id)", holder: holder, seconds: 30) {}
                 try await reportLag(workspaceId: workspace.id)
             }
         } catch is CancellationError {
