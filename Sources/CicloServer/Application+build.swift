@@ -27,7 +27,8 @@ public func buildRouter(_ environment: ServerEnvironment) -> Router<CicloRequest
         ErrorMiddleware<CicloRequestContext>()
         MetricsMiddleware<CicloRequestContext>()
     }
-    OperationsRoutes(store: environment.store).register(on: router)
+    OperationsRoutes(store: environment.store, role: environment.role).register(on: router)
+    guard environment.role.servesRequests else { return router }
     TrackingRoutes(environment: environment).register(on: router)
     PersonalizeRoutes(environment: environment).register(on: router)
     TrackingLinkRoutes(environment: environment).register(on: router)

@@ -26,8 +26,15 @@ public struct ServerEnvironment: Sendable {
     public var content: ContentAdvisor
     /// Saving journeys, checked against what the server may do.
     public var journeyLibrary: JourneyLibrary
-    /// The long-running services behind the HTTP surface, in start order.
-    public var services: [any Service] { backgroundAudience ? [ingest, profiles, audience, journeys, delivery] : [ingest, profiles] }
+    /// What this process does among several on one database.
+    public var role: ServerRole
+    /// The long-running services behind the HTTP surface, in start order: an `api` node writes what it accepts; a
+    /// `worker` node (or `all`) applies it, runs audiences and journeys and delivers.
+    public var services: [any Service] {
+        var services: [any Service] = role.servesRequests ? [ingest] : []
+        if role.runsWorkers { services += backgroundAudience ? [profiles, audience, journeys, delivery] as [any Service] : [profiles] }
+        return services
+    }
     /// Whether re-checks, reconciliation and RFM run on their own (tests drive them by hand).
     public var backgroundAudience: Bool
 
@@ -39,7 +46,8 @@ public struct ServerEnvironment: Sendable {
     /// Assembles an environment; `buildApplication` runs its services.
     public init(store: Store, ingestConfiguration: IngestWriter.Configuration = .init(), clock: any CicloClock = SystemClock(),
                 logger: Logger = Logger(label: "ciclo"), backgroundAudience: Bool = true,
-                channels: ChannelSettings = ChannelSettings(publicURL: "http://localhost:8080")) {
+                channels: ChannelSettings = ChannelSettings(publicURL: "http://localhost:8080"), role: ServerRole = .all) {
+        self.role = role
         self.channels = channels
         self.delivery = DeliveryService(store: store, settings: channels, clock: clock, logger: logger)
         self.backgroundAudience = backgroundAudience

@@ -24,6 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
     var egressAllow: String?
     @Flag(help: "On an empty workspace `default`, first fill it with a demo shop (3,000 visitors over a year).")
     var demo = false
+    @Option(help: "all, api (tracking, admin API, dashboard) or worker (background services) (env CICLO_ROLE; default all).")
+    var role: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -40,6 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw CicloError.badRequest("invalid_port", "The port \(portText.debugDescription) is not a number from 0 to 65535.")
         }
 
+        let role = try ServerRole.parse(role ?? environment["CICLO_ROLE"] ?? "all")
         let url = try db.url()
         try PortCheck.ensureFree(host: host, port: port)
         let store = try await Store.open(url, logger: logger)
@@ -54,10 +57,12 @@ struct ServeCommand: AsyncParsableCommand {
         if let egressAllow { env["CICLO_EGRESS_ALLOW"] = egressAllow }
         let channels = try ChannelSettings.fromEnvironment(env, defaultPublicURL: "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)")
         let app = buildApplication(
-            environment: ServerEnvironment(store: store, logger: logger, channels: channels),
+            environment: ServerEnvironment(store: store, logger: logger, channels: channels, role: role),
             configuration: ServerConfiguration(host: host, port: port),
             onServerRunning: { port in
-                say("Ciclo is listening on http://\(host == "0.0.0.0" ? "localhost" : host):\(port) (database \(url)); the dashboard is at /")
+                say(role.servesRequests
+                    ? "Ciclo (\(role.rawValue)) is listening on http://\(host == "0.0.0.0" ? "localhost" : host):\(port) (database \(url)); the dashboard is at /"
+                    : "Ciclo worker is running on \(url); /health, /ready and /metrics on port \(port)")
             })
         do {
             try await app.runService()

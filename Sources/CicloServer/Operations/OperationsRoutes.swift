@@ -8,6 +8,7 @@ import Prometheus
 /// `/health`, `/ready` and `/metrics`: what load balancers, orchestrators and Prometheus ask.
 struct OperationsRoutes {
     let store: Store
+    let role: ServerRole
 
     func register(on router: Router<CicloRequestContext>) {
         router.get("/health") { _, _ in
@@ -15,7 +16,7 @@ struct OperationsRoutes {
         }
         router.get("/ready") { _, _ in
             if await store.isReady() {
-                return JSONResponse.make(["status": "ready"])
+                return JSONResponse.make(["status": "ready", "role": role.rawValue])
             }
             return JSONResponse.make(
                 ErrorBody(code: "not_ready", message: "The database is unreachable or not migrated to this version."),
