@@ -8,6 +8,7 @@ struct CicloCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ciclo",
         abstract: "Ciclo: self-hosted lifecycle marketing.",
+        version: CicloVersion.current,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, WorkspaceCommand.self, SourceCommand.self, TokenCommand.self,
             DemoCommand.self, ImportCommand.self, ExportCommand.self, ProfilesCommand.self, SegmentsCommand.self,

@@ -36,7 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "ciclo")
-        let host = host ?? environment["CICLO_HOST"] ?? "0.0.0.0"
+        // The demo prints an admin sign-in, so it listens on loopback only unless told otherwise.
+        let host = host ?? environment["CICLO_HOST"] ?? (demo ? "127.0.0.1" : "0.0.0.0")
         let portText = port.map(String.init) ?? environment["CICLO_PORT"] ?? "8080"
         guard let port = Int(portText), (0...65535).contains(port) else {
             throw CicloError.badRequest("invalid_port", "The port \(portText.debugDescription) is not a number from 0 to 65535.")

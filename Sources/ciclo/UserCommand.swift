@@ -13,7 +13,7 @@ struct UserCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a dashboard user to a workspace with a role; prints a one-time password for a new user.")
         @OptionGroup var db: DatabaseOption
-        @Option(help: "The workspace name.") var workspace: String
+        @Option(help: "The workspace name (default: default).") var workspace = "default"
         @Option(help: "The user's email address.") var email: String
         @Option(help: "admin, marketer or viewer.") var role: String
         @Option(help: "The user's name.") var name: String?
@@ -55,7 +55,7 @@ struct UserCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a workspace's dashboard users.")
         @OptionGroup var db: DatabaseOption
-        @Option(help: "The workspace name.") var workspace: String
+        @Option(help: "The workspace name (default: default).") var workspace = "default"
 
         func run() async throws {
             let members = try await db.withStore { store in

@@ -65,7 +65,7 @@ struct SourceCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a source with a new write key.")
         @OptionGroup var db: DatabaseOption
-        @Option(help: "The workspace name.") var workspace: String
+        @Option(help: "The workspace name (default: default).") var workspace = "default"
         @Option(help: "The source name, such as web or ios.") var name: String
         @Flag(help: "Print JSON.") var json = false
 
@@ -95,12 +95,12 @@ struct SourceCommand: AsyncParsableCommand {
 /// `ciclo token create`.
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "token", abstract: "Manage admin API tokens.", subcommands: [Create.self])
+        commandName: "token", abstract: "Manage admin API tokens.", subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Issue a new admin API token.")
         @OptionGroup var db: DatabaseOption
-        @Option(help: "The workspace name.") var workspace: String
+        @Option(help: "The workspace name (default: default).") var workspace = "default"
         @Option(help: "A label for the token.") var name = "cli"
         @Flag(help: "Print JSON.") var json = false
 

@@ -1,5 +1,7 @@
 """The foundation's promises, checked against the real binary: start, restart, and one-line errors."""
 import os
+import re
+import time
 import shutil
 import socket
 import subprocess
@@ -120,3 +122,45 @@ def test_workspace_source_and_token_commands(database, workdir):
     assert [w["name"] for w in listed] == ["shop"]
     again = run_ciclo("workspace", "create", "shop", "--database", database, cwd=workdir)
     assert "already exists" in one_line_error(again)
+
+    # Tokens can be listed (never shown again) and revoked; the revoked one gets 401 from a running server.
+    tokens = json.loads(run_ciclo("token", "list", "--workspace", "shop", "--json", "--database", database, cwd=workdir).stdout)
+    assert len(tokens) == 2 and all(t["revokedAt"] is None for t in tokens) and "adminToken" not in tokens[0]
+    server = CicloServer(database, workdir).start()
+    server.admin_token = token["adminToken"]
+    try:
+        assert server.admin("GET", "/api/v1/workspace").status_code == 200
+        revoked = run_ciclo("token", "revoke", str(tokens[0]["id"]), "--workspace", "shop", "--database", database, cwd=workdir)
+        assert revoked.returncode == 0, revoked.stderr
+        # Every node remembers a token for up to 5 seconds.
+        deadline = time.time() + 10
+        while time.time() < deadline and server.admin("GET", "/api/v1/workspace").status_code != 401:
+            time.sleep(0.25)
+        assert server.admin("GET", "/api/v1/workspace").status_code == 401
+    finally:
+        server.kill()
+    gone = run_ciclo("token", "revoke", "999999", "--workspace", "shop", "--database", database, cwd=workdir)
+    assert "not found" in one_line_error(gone)
+
+
+def test_version_and_a_demo_listening_on_loopback_only(workdir):
+    version = run_ciclo("--version")
+    assert version.returncode == 0 and re.fullmatch(r"\d+\.\d+\.\d+\n", version.stdout), version.stdout
+    # The demo prints an admin sign-in, so without --host it listens on loopback only.
+    port = free_port()
+    log = open(os.path.join(workdir, "demo.log"), "w+")
+    env = dict(os.environ, CICLO_DATABASE_URL=f"sqlite://{workdir}/demo.db")
+    env.pop("CICLO_HOST", None)
+    process = subprocess.Popen([BINARY, "serve", "--demo", "--port", str(port)], cwd=workdir, stdout=log, stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL, env=env)
+    try:
+        deadline = time.time() + 180
+        while time.time() < deadline and "is listening on" not in open(log.name).read():
+            assert process.poll() is None, open(log.name).read()
+            time.sleep(0.2)
+        text = open(log.name).read()
+        assert f"is listening on http://127.0.0.1:{port}" in text, text
+        assert requests.get(f"http://127.0.0.1:{port}/health").status_code == 200
+    finally:
+        process.kill()
+        process.wait()

@@ -25,14 +25,18 @@ struct LoyaltyBenchmark: AsyncParsableCommand {
         let ws = try await store.workspace(named: "bench").id
         try await store.applyLoyaltyProgram(workspaceId: ws, ["pendingDays": 30, "expiryDays": 365, "tierTermMonths": 12,
                                                              "rewards": [["key": "5off", "cost": 500, "kind": "amount-off", "value": 5]]])
+        // Members are people of the workspace (the ledger refuses anyone else): one identify each, processed.
+        var started = ContinuousClock.now
+        let people = try await Self.createMembers(members, store: store, workspaceId: ws, clock: clock)
+        report.add("create \(people.count) members (identify, process)", (ContinuousClock.now - started).seconds, "s")
         var rng = SeededRandom(seed: 7)
         let start = clock.now().epochMilliseconds
         // Orders spread over 60 days; amounts roughly log-normal around 60.
         let plan: [(order: String, member: Int64, amount: Double, at: Int64)] = (0..<orders).map { i in
             let amount = (rng.logNormal(median: 60, sigma: 0.6) * 100).rounded() / 100
-            return ("o\(i)", Int64(1 + rng.next() % UInt64(members)), amount, start + Int64(i) * (60 * 86_400_000 / Int64(max(1, orders))))
+            return ("o\(i)", people[Int(rng.next() % UInt64(people.count))], amount, start + Int64(i) * (60 * 86_400_000 / Int64(max(1, orders))))
         }
-        var started = ContinuousClock.now
+        started = ContinuousClock.now
         var entries = 0
         for chunk in stride(from: 0, to: plan.count, by: batch) {
             let slice = Array(plan[chunk..<min(chunk + batch, plan.count)])
@@ -70,7 +74,7 @@ struct LoyaltyBenchmark: AsyncParsableCommand {
                     var r = SeededRandom(seed: UInt64(100 + t))
                     for _ in 0..<500 {
                         let t0 = ContinuousClock.now
-                        _ = try? await store.loyaltyMember(workspaceId: ws, profileId: Int64(1 + r.next() % UInt64(members)))
+                        _ = try? await store.loyaltyMember(workspaceId: ws, profileId: people[Int(r.next() % UInt64(people.count))])
                         local.record(ContinuousClock.now - t0)
                     }
                     return local
