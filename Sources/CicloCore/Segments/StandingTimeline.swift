@@ -32,13 +32,20 @@ public struct StandingTimeline: Sendable {
         var current = start, since = stageSince
         var changes: [Change] = []
         var state = before
+        // Moments only move forward, so the history up to each one grows by appending: no copy of it per moment.
+        var upTo: [Event] = [], taken = 0, lastT = Int64.min
         func evaluate(_ profile: Profile, at t: Int64) {
             var p = profile
             p.lifecycle.stage = current.stage
             p.lifecycle.stageEnteredAt = since
             p.lifecycle.persona = current.persona
-            let upTo = history.prefix { $0.timestamp.epochMilliseconds <= t }
-            var next = plan.evaluate(ConditionContext(profile: p, history: Array(upTo), segments: current.segments, now: t))
+            if t < lastT { upTo = []; taken = 0 }
+            lastT = t
+            while taken < history.count, history[taken].timestamp.epochMilliseconds <= t {
+                upTo.append(history[taken])
+                taken += 1
+            }
+            var next = plan.evaluate(ConditionContext(profile: p, history: upTo, segments: current.segments, now: t))
             if next.changesAt.map({ $0 <= t }) == true { next.changesAt = nil }  // never loop on the same moment
             if next.segments != current.segments || next.stage != current.stage || next.persona != current.persona {
                 changes.append(Change(at: t, before: current, after: next))
