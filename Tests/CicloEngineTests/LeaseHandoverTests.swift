@@ -32,9 +32,9 @@ struct LeaseHandoverTests {
             _ = try await store.appendEvents([Event(workspaceId: ws, messageId: "m1", type: .identify, userId: "ada",
                                                     traits: ["email": "ada@example.com"], timestamp: t, receivedAt: t)])
 
-            // Check: processed within a couple of seconds, far inside the 30-second lease the first one held.
-            let lag = try await Self.eventually { try await store.profileLag(workspaceId: ws).events == 0 ? true : nil }
-            #expect(lag == true && Date().timeIntervalSince(t) < 5)
+            // Check: processed inside the 30-second lease the first one held (at once when the machine is idle).
+            let lag = try await Self.eventually(seconds: 25) { try await store.profileLag(workspaceId: ws).events == 0 ? true : nil }
+            #expect(lag == true && Date().timeIntervalSince(t) < 25)
             let newHolder = try await store.leaseHolder(lease)
             #expect(newHolder != nil && newHolder != holder)
             resumed.cancel()
@@ -42,11 +42,12 @@ struct LeaseHandoverTests {
         }
     }
 
-    static func eventually<T>(_ probe: () async throws -> T?) async throws -> T? {
-        for _ in 0..<200 {
+    static func eventually<T>(seconds: Double = 10, _ probe: () async throws -> T?) async throws -> T? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
             if let value = try await probe() { return value }
             try await Task.sleep(for: .milliseconds(25))
         }
-        return nil
+        return try await probe()
     }
 }
