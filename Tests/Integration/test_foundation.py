@@ -125,7 +125,7 @@ def test_workspace_source_and_token_commands(database, workdir):
 
     # Tokens can be listed (never shown again) and revoked; the revoked one gets 401 from a running server.
     tokens = json.loads(run_ciclo("token", "list", "--workspace", "shop", "--json", "--database", database, cwd=workdir).stdout)
-    assert len(tokens) == 2 and all(t["revokedAt"] is None for t in tokens) and "adminToken" not in tokens[0]
+    assert len(tokens) == 2 and all(t.get("revokedAt") is None for t in tokens) and "adminToken" not in tokens[0]
     server = CicloServer(database, workdir).start()
     server.admin_token = token["adminToken"]
     try:

@@ -42,6 +42,7 @@ public struct LiveAudience: Sendable {
     public func recheckDue(workspaceId: Int64, limit: Int = 2_000) async throws -> Int {
         let now = clock.now().epochMilliseconds
         let (plan, ids) = try await store.audiencePlan(workspaceId: workspaceId)
+        try await store.prepareDerivedEvents()  // lapses are dated when they happened, possibly months ago
         return try await store.database.write { session in
             let due = try await Store.dueRechecks(in: session, workspaceId: workspaceId, now: now, limit: limit)
             guard !due.isEmpty else { return 0 }

@@ -29,6 +29,13 @@ final class EventPartitions: Sendable {
         }
     }
 
+    /// Every month from the one holding `from` through the one holding `through` (ms), each a timestamp in it.
+    static func everyMonth(from: Int64, through: Int64) -> [Int64] {
+        let first = max(monthIndex(from), 2000 * 12), last = min(monthIndex(through), 2100 * 12 - 1)
+        guard first <= last else { return [] }
+        return (first...last).map { bounds($0).0 }
+    }
+
     /// Months since year 0 of a UTC timestamp in ms.
     static func monthIndex(_ ms: Int64) -> Int {
         let days = Int(ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000)

@@ -141,14 +141,19 @@ extension Store {
         return (changes.count(where: \.stageChanged), changes.count(where: \.personaChanged))
     }
 
-    /// Makes sure derived events written now have a partition to go to (PostgreSQL).
+    /// Makes sure derived events have a partition to go to (PostgreSQL), whichever month of the history they are dated in.
     public func prepareDerivedEvents() async throws {
         guard dialect == .postgres else { return }
         let partitions = database.eventPartitions
         let now = self.now
         try await database.read { session in
             guard case .postgres(let connection) = session.native else { return }
-            try await partitions.ensure(months: [now, now + 32 * 86_400_000], on: connection, logger: database.logger)
+            // Derived events are dated in event time (a stage entered with a 2015 order is dated 2015, a lapse when it
+            // lapsed), so every month from the oldest event on must have its partition: one created later would
+            // collide with rows the default partition took meanwhile.
+            let oldest = try await session.sql.raw("SELECT MIN(timestamp) AS t FROM events").first()?.decode(column: "t", as: Int64?.self)
+            try await partitions.ensure(months: EventPartitions.everyMonth(from: oldest ?? now, through: now + 32 * 86_400_000),
+                                        on: connection, logger: database.logger)
         }
     }
 }
