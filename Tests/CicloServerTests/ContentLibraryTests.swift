@@ -39,6 +39,14 @@ struct ContentLibraryTests {
                 try await client.execute(uri: "/api/v1/content", method: .post, headers: json, body: .text(bad)) { #expect($0.status == .badRequest, "\(bad)") }
             }
             try await client.execute(uri: "/api/v1/content", method: .post, headers: json, body: .text(library[0])) { #expect($0.status == .conflict) }
+            // Stages and personas are the workspace's: a misspelt one is refused, naming what exists, instead of serving nobody.
+            for (bad, code) in [(#"{"key":"typo","title":"T","format":"guide","url":"u","stages":["retian"]}"#, "unknown_stage"),
+                                (#"{"key":"typo","title":"T","format":"guide","url":"u","personas":["bargian"]}"#, "unknown_persona")] {
+                try await client.execute(uri: "/api/v1/content", method: .post, headers: json, body: .text(bad)) { response in
+                    #expect(response.status == .badRequest && response.json["code"]?.stringValue == code, "\(response.json)")
+                    #expect(response.json["message"]?.stringValue?.contains(code == "unknown_stage" ? "retain" : "bargain") == true)
+                }
+            }
 
             // Coverage, counted by hand: live items per (persona, stage); "any" tags count everywhere, drafts and future items nowhere.
             let coverage = try await app.get(client, "/api/v1/content/coverage")

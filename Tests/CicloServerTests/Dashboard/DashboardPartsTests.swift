@@ -47,6 +47,20 @@ struct DashboardPartsTests {
         #expect(graph.svg.contains(">otherwise<"))
     }
 
+    @Test("a split's arms are labelled with their share of the total weight, whatever scale the weights use")
+    func splitShares() throws {
+        for (weights, labels) in [((50.0, 50.0), ("A 50%", "B 50%")), ((1, 3), ("A 25%", "B 75%")), ((0.9, 0.1), ("A 90%", "B 10%"))] {
+            let journey = try JourneyDefinition.read(JSONValue.parse("""
+                {"key": "j", "name": "J", "trigger": {"event": "Signed Up"}, "start": "s", "steps": {
+                  "s": {"type": "split", "arms": [{"name": "A", "weight": \(weights.0), "next": "a"}, {"name": "B", "weight": \(weights.1), "next": "b"}]},
+                  "a": {"type": "exit"}, "b": {"type": "exit"}}}
+                """)).0
+            let svg = JourneyGraph(definition: try #require(journey), figures: [:], entered: "0", problems: []).svg
+            #expect(svg.contains(">\(labels.0)<") && svg.contains(">\(labels.1)<"), "\(weights)")
+            #expect(!svg.contains("5000%"))
+        }
+    }
+
     @Test("CSV cells are quoted when needed and formulas are defused")
     func csv() {
         #expect(CSVWriter.field("plain") == "plain")
