@@ -36,12 +36,15 @@ struct RetentionActivityTests {
         return events.sorted { $0.timestamp < $1.timestamp }
     }
 
+    /// The weekly period an event falls in, counted from `monday`.
+    static func week(of e: Event) -> Int { Int((e.timestamp.timeIntervalSince(monday) / week).rounded(.down)) }
+
     /// Weekly recurring retention computed in Swift from the stored log with `PersonActivity`.
     static func expected(_ log: [Event]) -> [[Int]] {
         var active: [Int64: Set<Int>] = [:]
         for e in log where PersonActivity.includes(e) {
             guard let p = e.profileId else { continue }
-            let k = Int((e.timestamp.timeIntervalSince(monday) / week).rounded(.down))
+            let k = week(of: e)
             if (0..<weeks).contains(k) { active[p, default: []].insert(k) }
         }
         return (0..<weeks).map { cohort in
@@ -104,7 +107,7 @@ struct RetentionActivityTests {
             var firstOrder: [Int64: Int] = [:], orderWeeks: [Int64: Set<Int>] = [:]
             for e in log where e.event == "Order Completed" {
                 guard let p = e.profileId else { continue }
-                let k = Int((e.timestamp.timeIntervalSince(Self.monday) / Self.week).rounded(.down))
+                let k = Self.week(of: e)
                 firstOrder[p] = min(firstOrder[p] ?? k, k)
                 orderWeeks[p, default: []].insert(k)
             }

@@ -16,7 +16,7 @@ public enum CalendarInterval: String, Sendable, CaseIterable, Codable {
 
     /// How many periods cover `days` days (at least 1, at most `limit`).
     public func periods(covering days: Int, limit: Int) -> Int {
-        min(limit, max(1, Int((Double(days) * 86_400 / approximateSeconds).rounded(.up))))
+        min(limit, max(1, Int(saturating: Double(days) * 86_400 / approximateSeconds, rounding: .up)))
     }
 }
 

@@ -44,20 +44,26 @@ extension Store {
     /// segment, then one is written) inside `session`'s transaction; a no-op on SQLite's single writer.
     public static func serialiseDefinitions(in session: DatabaseSession, _ kind: String, workspaceId: Int64) async throws {
         guard case .postgres(let connection) = session.native else { return }
-        var h: UInt64 = 0x84222325CBF29CE4
-        for byte in kind.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         var bindings = PostgresBindings(capacity: 1)
-        bindings.append(Int64(bitPattern: h ^ UInt64(bitPattern: workspaceId)))
+        bindings.append(lockKey(Array("definitions|\(kind)|".utf8) + bytes(workspaceId)))
         _ = try await connection.query(PostgresQuery(unsafeSQL: "SELECT pg_advisory_xact_lock($1)", binds: bindings), logger: connection.logger).collect()
     }
 
     /// The advisory lock key of one person: a stable hash, so every process agrees (a collision only makes two
     /// people wait for each other).
     public static func personLockKey(workspaceId: Int64, profileId: Int64) -> Int64 {
+        lockKey(bytes(workspaceId) + bytes(profileId))
+    }
+
+    /// FNV-1a over `bytes`, as a signed advisory lock key; every lock of the store is keyed through it.
+    static func lockKey(_ bytes: [UInt8]) -> Int64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for value in [UInt64(bitPattern: workspaceId), UInt64(bitPattern: profileId)] {
-            for shift in stride(from: 0, to: 64, by: 8) { h = (h ^ ((value >> UInt64(shift)) & 0xFF)) &* 0x0000_0100_0000_01B3 }
-        }
+        for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         return Int64(bitPattern: h)
+    }
+
+    static func bytes(_ value: Int64) -> [UInt8] {
+        let bits = UInt64(bitPattern: value)
+        return stride(from: 0, to: 64, by: 8).map { UInt8(truncatingIfNeeded: bits >> UInt64($0)) }
     }
 }

@@ -16,6 +16,9 @@ struct LoyaltyBenchmark: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
+        guard members >= 1, orders >= 1, refunds >= 0, refunds <= orders, batch >= 1 else {
+            throw CicloError.badRequest("invalid_parameters", "--members, --orders and --batch are at least 1; --refunds is 0 to --orders.")
+        }
         var report = BenchReport(benchmark: "loyalty", engine: BenchDatabases.engine(database),
                                  parameters: ["orders": "\(orders)", "refunds": "\(refunds)", "members": "\(members)"])
         let clock = ManualClock(ISO8601.parse("2027-01-01T00:00:00Z")!)
