@@ -43,7 +43,7 @@ public struct LiveAudience: Sendable {
         let now = clock.now().epochMilliseconds
         let (plan, ids) = try await store.audiencePlan(workspaceId: workspaceId)
         try await store.prepareDerivedEvents()  // lapses are dated when they happened, possibly months ago
-        return try await store.database.write { session in
+        return try await store.database.write(priority: .background) { session in
             let due = try await Store.dueRechecks(in: session, workspaceId: workspaceId, now: now, limit: limit)
             guard !due.isEmpty else { return 0 }
             let profiles = try await Store.profiles(in: session, workspaceId: workspaceId, ids: due)

@@ -59,7 +59,7 @@ public actor JourneyScheduler: Service {
 
     func runDue(limit: Int, now: Int64) async throws -> Int {
         let runner = self.runner
-        let claimed = try await store.database.write { session -> Int in
+        let claimed = try await store.database.write(priority: .background) { session -> Int in
             let claimed = try await Store.claimDueEnrolments(in: session, now: now, limit: limit)
             var due: [(workspaceId: Int64, enrolment: Enrolment)] = []
             do {

@@ -68,10 +68,11 @@ extension ProfileProcessor {
             for hook in hooks { try await hook(result, session) }
         }
         let t4 = ContinuousClock.now
+        pacing.observe(items: events.count, elapsed: t4 - t3)
         logger.trace("profile batch", metadata: [
             "events": "\(events.count)", "profiles": "\(touched.count)", "merges": "\(graph.merges.count)",
             "read": "\(t1 - t0)", "graph": "\(t2 - t1)", "resolve": "\(t25 - t2)", "recompute": "\(t3 - t25)",
-            "write": "\(t4 - t3)",
+            "write": "\(t4 - t3)", "next": "\(pacing.next)",
         ])
         processedCounter.increment(by: events.count)
         mergeCounter.increment(by: graph.merges.count)

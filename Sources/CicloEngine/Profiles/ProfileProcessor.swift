@@ -17,6 +17,7 @@ public actor ProfileProcessor: Service {
     let logger: Logger
     let batchSize: Int
     let pollInterval: Duration
+    var pacing: BatchPacing
     private let holder = UUID().uuidString
     let setAsideBudget = SetAsideBudget()
     var hooks: [BatchHook] = []
@@ -29,12 +30,14 @@ public actor ProfileProcessor: Service {
 
     /// Creates a processor.
     public init(store: Store, clock: any CicloClock = SystemClock(), logger: Logger = Logger(label: "ciclo.profiles"),
-                batchSize: Int = 5_000, pollInterval: Duration = .milliseconds(250), hooks: [BatchHook] = []) {
+                batchSize: Int = 5_000, pollInterval: Duration = .milliseconds(250),
+                transactionBudget: Duration = .milliseconds(150), hooks: [BatchHook] = []) {
         self.store = store
         self.hooks = hooks
         self.clock = clock
         self.logger = logger
         self.batchSize = batchSize
+        pacing = BatchPacing(maximum: batchSize, budget: transactionBudget)
         self.pollInterval = pollInterval
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -107,7 +110,7 @@ public actor ProfileProcessor: Service {
 
     private func isolatingPoison(workspaceId: Int64) async throws -> Int {
         let isolation = PoisonIsolation(store: store, logger: logger, stage: .profiles, budget: setAsideBudget)
-        return try await isolation.run(limit: batchSize, { limit in
+        return try await isolation.run(limit: pacing.next, { limit in
             let cursor = try await self.store.profileCursor(workspaceId: workspaceId)
             do {
                 return try await self.attemptBatch(workspaceId: workspaceId, cursor: cursor, limit: limit)

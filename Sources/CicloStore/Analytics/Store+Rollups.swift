@@ -28,7 +28,7 @@ extension Store {
     /// add their `uniques` increments.
     public func addRollups(workspaceId: Int64, expectedWatermark: Int64, watermark: Int64, _ values: [RollupIncrement: Double],
                            firsts: [(message: Int64, kind: String, increments: [RollupIncrement])]) async throws {
-        try await database.write { session in
+        try await database.write(priority: .background) { session in
             let current = try await session.sql.raw("SELECT last_event_id FROM analytics_cursors WHERE workspace_id = \(bind: workspaceId)").first()?
                 .decode(column: "last_event_id", as: Int64.self) ?? 0
             guard current == expectedWatermark else {

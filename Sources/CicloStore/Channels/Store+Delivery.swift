@@ -22,7 +22,7 @@ extension Store {
     /// crash leaves them visibly in flight rather than silently resendable).
     public func claimDeliveries(limit: Int) async throws -> [Delivery] {
         let now = self.now
-        return try await database.write { session in
+        return try await database.write(priority: .background) { session in
             let lock = session.dialect == .postgres ? " FOR UPDATE OF o SKIP LOCKED" : ""
             let rows = try await session.sql.raw("""
                 SELECT o.id, o.workspace_id, o.profile_id, j.key AS journey, o.step, o.arm, o.channel, o.template, o.transactional,
@@ -51,7 +51,7 @@ extension Store {
     /// Records how a delivery ended: `sent`, `failed`, `suppressed`, or `queued` again for a retry at `retryAt`.
     public func finishDelivery(_ id: Int64, status: String, error: String? = nil, retryAt: Int64? = nil, providerId: String? = nil) async throws {
         let now = self.now
-        try await database.write { session in
+        try await database.write(priority: .background) { session in
             var sql: SQLQueryString = "UPDATE outbox SET status = \(bind: status), error = \(bind: error), updated_at = \(bind: now)"
             if let providerId { sql += ", provider_id = \(bind: providerId)" }
             if status == "sent" { sql += ", sent_at = \(bind: now)" }
@@ -66,7 +66,7 @@ extension Store {
     public func markLostDeliveries(olderThan ms: Int64) async throws -> Int {
         let cutoff = now - ms
         let now = self.now
-        return try await database.write { session in
+        return try await database.write(priority: .background) { session in
             try await session.sql.raw("""
                 UPDATE outbox SET status = 'unknown', error = 'the process stopped while sending; check the provider before retrying',
                 updated_at = \(bind: now) WHERE status = 'sending' AND updated_at < \(bind: cutoff) RETURNING id

@@ -64,10 +64,12 @@ public final class Database: Sendable {
         }
     }
 
-    /// Runs `body` in one transaction: all of it commits, or none of it does.
-    public func write<T: Sendable>(_ body: @Sendable (DatabaseSession) async throws -> T) async throws -> T {
+    /// Runs `body` in one transaction: all of it commits, or none of it does. On SQLite, `priority` orders the
+    /// transactions waiting for the one writer; PostgreSQL runs them side by side.
+    public func write<T: Sendable>(priority: WritePriority = .foreground,
+                                   _ body: @Sendable (DatabaseSession) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let b): return try await b.write(body)
+        case .sqlite(let b): return try await b.write(priority: priority, body)
         case .postgres(let b): return try await b.write(body)
         }
     }

@@ -79,9 +79,9 @@ final class SQLiteBackend: Sendable {
         }
     }
 
-    func write<T: Sendable>(_ body: @Sendable (DatabaseSession) async throws -> T) async throws -> T {
+    func write<T: Sendable>(priority: WritePriority, _ body: @Sendable (DatabaseSession) async throws -> T) async throws -> T {
         let writer = self.writer
-        return try await writeLock.withLock {
+        return try await writeLock.withLock(priority: priority) {
             // IMMEDIATE takes the write lock up front, so another process waits at BEGIN instead of failing mid-way.
             _ = try await writer.query("BEGIN IMMEDIATE")
             do {
@@ -89,7 +89,12 @@ final class SQLiteBackend: Sendable {
                 _ = try await writer.query("COMMIT")
                 return result
             } catch {
-                _ = try? await writer.query("ROLLBACK")
+                do {
+                    _ = try await writer.query("ROLLBACK")
+                } catch let rollback {
+                    // The writer may now be stuck inside a transaction; say so loudly rather than fail every write after.
+                    logger.critical("rollback failed", metadata: ["error": "\(rollback)", "cause": "\(error)"])
+                }
                 throw error
             }
         }

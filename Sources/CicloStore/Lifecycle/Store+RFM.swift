@@ -17,7 +17,7 @@ extension Store {
         let started = ContinuousClock.now
         let rules = try await rfmRules(workspaceId: workspaceId)
         let now = self.now
-        try await database.write { session in
+        try await database.write(priority: .background) { session in
             var caseSQL: SQLQueryString = "CASE"
             for rule in rules.rules {
                 caseSQL += " WHEN s.r BETWEEN \(literal: rule.recency.lowerBound) AND \(literal: rule.recency.upperBound)"

@@ -33,7 +33,7 @@ extension Store {
             """) { ledger, ids in try await ledger.expireLots(ids, reason: "expiry") }
         for horizon in [30, 3] {
             let days = horizon
-            report.warned += try await database.write { session in
+            report.warned += try await database.write(priority: .background) { session in
                 try await LoyaltyLedger(session: session, workspaceId: ws, program: program, now: now).warnExpiring(withinDays: days)
             }
         }
@@ -71,7 +71,7 @@ extension Store {
         var total = 0
         let now = self.now
         @Sendable func run(_ chunk: [Int64]) async throws -> Int {
-            try await database.write { session in
+            try await database.write(priority: .background) { session in
                 if session.dialect == .postgres {
                     _ = try await session.sql.raw("""
                         SELECT profile_id FROM loyalty_accounts WHERE workspace_id = \(bind: ws) AND profile_id IN (\(binds: chunk))
@@ -97,7 +97,7 @@ extension Store {
                     } catch {
                         failed += 1
                         guard failed <= 20 else { throw error }
-                        try await database.write { session in
+                        try await database.write(priority: .background) { session in
                             try await Self.recordDeadLetter(in: session, workspaceId: ws, stage: .loyalty, itemId: id, error: "\(error)",
                                                             payload: JSONValue.object(["profileId": .int(id)]).jsonText, now: now)
                         }
@@ -125,7 +125,7 @@ extension Store {
         }
         var awarded = 0
         for chunk in due.chunked(into: 500) {
-            awarded += try await database.write { session in
+            awarded += try await database.write(priority: .background) { session in
                 let ledger = LoyaltyLedger(session: session, workspaceId: ws, program: program, now: now)
                 var n = 0
                 for id in chunk where try await ledger.award(rule, profileId: id, at: now, sourceKey: "birthday:\(year)") != nil { n += 1 }

@@ -30,6 +30,7 @@ extension Migration {
         .loyalty,
         .recommendations,
         .processingDeadLetters,
+        .openStageEntries,
     ]
 
     /// The schema version this build writes.

@@ -6,7 +6,7 @@ extension Store {
     /// Writes purchase scores for many profiles, in chunks of one transaction each.
     public func saveScores(workspaceId: Int64, _ scores: [(profileId: Int64, scores: ProfileScores)]) async throws {
         for chunk in scores.chunked(into: 5_000) {
-            try await database.write { session in
+            try await database.write(priority: .background) { session in
                 try await BulkUpdate(table: "profiles", columns: [
                     ("id", .bigint), ("p_alive", .double), ("churn_risk", .double), ("expected_orders_90d", .double),
                     ("purchase_probability_30d", .double), ("expected_order_value", .double), ("predicted_clv_12m", .double),
@@ -43,7 +43,7 @@ extension Store {
             strength = Shrinkage.strength(mean: mean, variance: variance)
         }
         let prior = strength
-        try await database.write { session in
+        try await database.write(priority: .background) { session in
             try await session.sql.raw("""
                 UPDATE profiles SET discount_affinity = (orders_with_coupon + \(bind: share * prior)) / (order_count + \(bind: prior))
                 WHERE workspace_id = \(bind: workspaceId) AND merged_into IS NULL AND order_count > 0
@@ -57,7 +57,7 @@ extension Store {
     public func saveAffinities(workspaceId: Int64, _ rows: [(profileId: Int64, channels: JSONValue?, preferred: String?, hour: Int?,
                                                           category: String?, brand: String?)]) async throws {
         for chunk in rows.chunked(into: 5_000) {
-            try await database.write { session in
+            try await database.write(priority: .background) { session in
                 try await BulkUpdate(table: "profiles", columns: [
                     ("id", .bigint), ("channel_affinity", .json), ("preferred_channel", .text), ("best_send_hour", .bigint),
                     ("top_category", .text), ("top_brand", .text),

@@ -14,7 +14,7 @@ extension Store {
         inTransaction: @Sendable (DatabaseSession, ProfileBatchOutcome) async throws -> Void = { _, _ in }
     ) async throws -> ProfileBatchOutcome {
         let now = self.now
-        return try await database.write { session in
+        return try await database.write(priority: .background) { session in
             try await Self.checkAndLockCursor(session, workspaceId: batch.workspaceId, expected: batch.expectedVersion, now: now)
             // Before writing anyone: the journey and audience hooks below read and write these people's state.
             try await Self.serialisePeople(in: session, workspaceId: batch.workspaceId, profileIds: batch.people)

@@ -63,16 +63,34 @@ struct StandingWriter {
         guard !changes.isEmpty else { return }
         try await BulkUpdate(table: "profiles", columns: [("id", .bigint), ("stage", .text), ("stage_entered_at", .bigint)],
                              rows: changes.map { [.int($0.profileId), .text($0.after.stage), .int(time($0.profileId))] }).run(in: session)
-        for chunk in changes.chunked(into: 1_000) {
-            let byProfile = chunk.map { [BulkValue.int($0.profileId), .int(time($0.profileId)), .text($0.after.stage)] }
-            try await BulkUpdate(table: "stage_history", columns: [("profile_id", .bigint), ("exited_at", .bigint), ("next_stage", .text)],
-                                 rows: byProfile, scope: ["workspace_id = \(workspaceId)", "exited_at IS NULL"]).run(in: session)
-        }
+        for chunk in changes.chunked(into: 1_000) { try await closeOpenEntries(chunk) }
         try await BulkRows(table: "stage_history", columns: [("workspace_id", .bigint), ("profile_id", .bigint), ("stage", .text),
                                                              ("previous_stage", .text), ("entered_at", .bigint)],
                            rows: changes.compactMap { c in
                                c.after.stage.map { [.int(workspaceId), .int(c.profileId), .text($0), .text(c.stageBefore), .int(time(c.profileId))] }
                            }).insert(in: session)
+    }
+
+    /// Closes each person's open stage entry, found through the open-entry index and then updated by id: joined to
+    /// `VALUES` by person instead, SQLite's planner scans every open entry once per changed person (seconds a batch).
+    private func closeOpenEntries(_ chunk: [StandingChange]) async throws {
+        let byProfile = Dictionary(chunk.map { ($0.profileId, $0) }, uniquingKeysWith: { $1 })
+        var rows: [[BulkValue]] = []
+        for row in try await session.sql.raw(Self.openEntries(workspaceId: workspaceId, profileIds: byProfile.keys.sorted())).all() {
+            let profileId = try row.decode(column: "profile_id", as: Int64.self)
+            guard let change = byProfile[profileId] else { continue }
+            rows.append([.int(try row.decode(column: "id", as: Int64.self)), .int(time(profileId)), .text(change.after.stage)])
+        }
+        try await BulkUpdate(table: "stage_history", columns: [("id", .bigint), ("exited_at", .bigint), ("next_stage", .text)],
+                             rows: rows).run(in: session)
+    }
+
+    /// The open stage entries (`id`, `profile_id`) of these people.
+    static func openEntries(workspaceId: Int64, profileIds: [Int64]) -> SQLQueryString {
+        """
+        SELECT id, profile_id FROM stage_history
+        WHERE workspace_id = \(bind: workspaceId) AND exited_at IS NULL AND profile_id IN (\(binds: profileIds))
+        """
     }
 
     private func writeRechecks(_ changes: [StandingChange]) async throws {

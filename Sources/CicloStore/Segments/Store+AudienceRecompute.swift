@@ -53,7 +53,7 @@ extension Store {
         let add = target.subtracting(current).sorted(), remove = current.subtracting(target).sorted()
         var entered = 0, exited = 0
         for chunk in add.chunked(into: 10_000) {
-            entered += try await database.write { session in
+            entered += try await database.write(priority: .background) { session in
                 let inserted = try await session.sql.raw("""
                     INSERT INTO segment_members (workspace_id, segment_id, profile_id, entered_at)
                     SELECT \(bind: workspaceId), \(bind: segmentId), p.id, \(bind: now) FROM profiles p
@@ -65,7 +65,7 @@ extension Store {
             }
         }
         for chunk in remove.chunked(into: 10_000) {
-            exited += try await database.write { session in
+            exited += try await database.write(priority: .background) { session in
                 let deleted = try await session.sql.raw("""
                     DELETE FROM segment_members WHERE segment_id = \(bind: segmentId) AND profile_id IN (\(binds: chunk)) RETURNING profile_id
                     """).all().map { try $0.decode(column: "profile_id", as: Int64.self) }
@@ -74,7 +74,7 @@ extension Store {
                 return deleted.count
             }
         }
-        try await database.write { session in
+        try await database.write(priority: .background) { session in
             try await session.sql.raw("""
                 UPDATE segments SET computed_at = \(bind: now),
                 member_count = (SELECT COUNT(*) FROM segment_members WHERE segment_id = \(bind: segmentId)) WHERE id = \(bind: segmentId)
@@ -130,14 +130,14 @@ extension Store {
             return (changes, tally)
         }
         for chunk in changes.chunked(into: 5_000) {
-            try await database.write { session in
+            try await database.write(priority: .background) { session in
                 var writer = StandingWriter(session: session, workspaceId: workspaceId, segmentIds: [:], now: now)
                 writer.manageRechecks = false
                 try await writer.write(chunk)
             }
         }
         // The reconcile's tally is exact: it corrects any drift of the live counts.
-        try await database.write { session in try await Self.replaceAudienceCounts(tally, workspaceId: workspaceId, in: session) }
+        try await database.write(priority: .background) { session in try await Self.replaceAudienceCounts(tally, workspaceId: workspaceId, in: session) }
         return (changes.count(where: \.stageChanged), changes.count(where: \.personaChanged))
     }
 
