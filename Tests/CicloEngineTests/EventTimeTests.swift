@@ -66,7 +66,7 @@ struct EventTimeTests {
             let ws = try await store.workspace(named: "shop").id
             try await store.installReadyMadeSegments(workspaceId: ws)
             let processor = ProfileProcessor(store: store, clock: clock, logger: TestDatabase.quietLogger, batchSize: oneByOne ? 1 : 5_000,
-                                             hooks: [LiveAudience(store: store, clock: clock).hook])
+                                             transactionBudget: nil, hooks: [LiveAudience(store: store, clock: clock).hook])
             let events = history(workspaceId: ws)
             if oneByOne {
                 for e in events {

@@ -31,13 +31,15 @@ public actor ProfileProcessor: Service {
     /// Creates a processor.
     public init(store: Store, clock: any CicloClock = SystemClock(), logger: Logger = Logger(label: "ciclo.profiles"),
                 batchSize: Int = 5_000, pollInterval: Duration = .milliseconds(250),
-                transactionBudget: Duration = .milliseconds(150), hooks: [BatchHook] = []) {
+                transactionBudget: Duration? = .milliseconds(150), hooks: [BatchHook] = []) {
         self.store = store
         self.hooks = hooks
         self.clock = clock
         self.logger = logger
         self.batchSize = batchSize
-        pacing = BatchPacing(maximum: batchSize, budget: transactionBudget)
+        // No budget: every batch is `batchSize` (tests that compare one batch with one event at a time).
+        pacing = BatchPacing(maximum: batchSize, minimum: transactionBudget == nil ? batchSize : 100,
+                             budget: transactionBudget ?? .seconds(3_600))
         self.pollInterval = pollInterval
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -110,7 +112,9 @@ public actor ProfileProcessor: Service {
 
     private func isolatingPoison(workspaceId: Int64) async throws -> Int {
         let isolation = PoisonIsolation(store: store, logger: logger, stage: .profiles, budget: setAsideBudget)
-        return try await isolation.run(limit: pacing.next, { limit in
+        // Pacing is for SQLite's one writer; on PostgreSQL nobody waits behind a batch, and small ones only add overhead.
+        let limit = store.dialect == .sqlite ? pacing.next : batchSize
+        return try await isolation.run(limit: limit, { limit in
             let cursor = try await self.store.profileCursor(workspaceId: workspaceId)
             do {
                 return try await self.attemptBatch(workspaceId: workspaceId, cursor: cursor, limit: limit)

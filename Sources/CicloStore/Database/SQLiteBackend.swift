@@ -90,7 +90,9 @@ final class SQLiteBackend: Sendable {
                 return result
             } catch {
                 do {
-                    _ = try await writer.query("ROLLBACK")
+                    // In a task of its own: a cancelled caller's query throws CancellationError without running, and
+                    // a ROLLBACK that never ran left the writer inside the transaction, failing every later write.
+                    _ = try await Task { try await writer.query("ROLLBACK") }.value
                 } catch let rollback {
                     // The writer may now be stuck inside a transaction; say so loudly rather than fail every write after.
                     logger.critical("rollback failed", metadata: ["error": "\(rollback)", "cause": "\(error)"])
