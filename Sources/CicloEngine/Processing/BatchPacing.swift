@@ -22,8 +22,8 @@ struct BatchPacing: Sendable {
     /// Learns from a batch of `items` whose write took `elapsed`.
     mutating func observe(items: Int, elapsed: Duration) {
         guard items > 0 else { return }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let target = Double(budget.components.seconds) + Double(budget.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
+        let target = budget.seconds
         guard seconds > 0, seconds.isFinite, target > 0 else { return }
         let fitting = Double(items) * target / seconds
         // Halfway towards what fits: one slow batch (a checkpoint, a merge storm) does not collapse the size.
