@@ -54,9 +54,7 @@ public struct ServerEnvironment: Sendable {
         self.store = store
         self.content = ContentAdvisor(store: store)
         self.journeyLibrary = JourneyLibrary(store: store, channels: channels)
-        let profiles = ProfileProcessor(store: store, clock: clock, logger: logger,
-                                        hooks: [LiveAudience(store: store, clock: clock).hook, LoyaltyHook(store: store, clock: clock).hook,
-                                                JourneyTriggers(store: store, clock: clock).hook, ConsentEvents().hook])
+        let profiles = ProfileProcessor(store: store, clock: clock, logger: logger, hooks: LiveBatchHooks.all(store: store, clock: clock))
         self.profiles = profiles
         self.audience = AudienceService(store: store, clock: clock, logger: logger)
         self.journeys = JourneyScheduler(store: store, clock: clock, logger: logger)

@@ -31,6 +31,7 @@ extension Migration {
         .recommendations,
         .processingDeadLetters,
         .openStageEntries,
+        .compactMessageIds,
     ]
 
     /// The schema version this build writes.

@@ -9,32 +9,49 @@ struct BenchReport: Encodable {
         var name: String
         var value: Double
         var unit: String
+        /// Why there is no value (an error, a timeout); the value is then meaningless.
+        var failed: String?
     }
 
     var benchmark: String
     var engine: String
     var parameters: [String: String]
     var figures: [Figure] = []
+    /// Writes each figure to standard error as it is added, so a long run shows where it is and a stopped one
+    /// keeps what it measured.
+    var echoes = false
 
-    mutating func add(_ name: String, _ value: Double, _ unit: String) {
-        figures.append(Figure(name: name, value: value, unit: unit))
+    mutating func add(_ name: String, _ value: Double, _ unit: String, failed: String? = nil) {
+        let figure = Figure(name: name, value: value.isFinite ? value : 0, unit: unit, failed: value.isFinite ? failed : failed ?? "not finite")
+        figures.append(figure)
+        if echoes { FileHandle.standardError.write(Data("  [\(benchmark)] \(figure.name): \(figure.text) \(figure.unit)\n".utf8)) }
     }
 
     func print(json: Bool) {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            say(String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self))
+            do { say(String(decoding: try encoder.encode(self), as: UTF8.self)) } catch {
+                FileHandle.standardError.write(Data("The \(benchmark) report could not be encoded as JSON: \(error)\n".utf8))
+            }
             return
         }
         let params = parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         say("\n\(benchmark) on \(engine)  (\(params))")
         let width = max(10, figures.map(\.name.count).max() ?? 10)
         for figure in figures {
-            let value = figure.value >= 100 ? String(format: "%.0f", figure.value) : String(format: "%.2f", figure.value)
+            let value = figure.text
             say("  " + figure.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
                 + String(repeating: " ", count: max(0, 12 - value.count)) + value + " " + figure.unit)
         }
+    }
+}
+
+extension BenchReport.Figure {
+    /// The value as printed: whole above 100, two decimals below, or why it failed.
+    var text: String {
+        if let failed { return "failed: \(failed)" }
+        return value >= 100 ? String(format: "%.0f", value) : String(format: "%.2f", value)
     }
 }
 

@@ -62,8 +62,23 @@ struct JourneysBenchmark: AsyncParsableCommand {
 
         // Latency: events stream in at `rate` per second on the real clock; processor and hook run as they would.
         let liveStore = Store(database: store.database, clock: SystemClock())
-        let live = ProfileProcessor(store: liveStore, logger: CommandLogging.quiet, batchSize: 2_000,
-                                    pollInterval: .milliseconds(20), hooks: [JourneyTriggers(store: liveStore).hook])
+        try await Self.measureTriggerLatency(liveStore, workspaceId: ws, rate: rate, seconds: seconds, people: profiles,
+                                             hooks: [JourneyTriggers(store: liveStore).hook], report: &report)
+        report.add("peak memory", peakMemoryMB(), "MB")
+        await store.close()
+        report.print(json: json)
+    }
+
+    /// Streams `Bench Trigger` events for `people` users at `rate` per second for `seconds` on the real clock, with a
+    /// live processor running `hooks`, and reports the delay from each event to its message in the outbox. Journey
+    /// `bench` must be active in the workspace.
+    static func measureTriggerLatency(_ liveStore: Store, workspaceId ws: Int64, rate: Int, seconds: Int, people: Int,
+                                      hooks: [ProfileProcessor.BatchHook], report: inout BenchReport) async throws {
+        func event(_ i: Int, at: Date) -> Event {
+            Event(workspaceId: ws, messageId: "Bench Trigger-\(i)-\(at.timeIntervalSince1970)", type: .track, event: "Bench Trigger",
+                  userId: "user-\(i)", timestamp: at, receivedAt: at)
+        }
+        let live = ProfileProcessor(store: liveStore, logger: CommandLogging.quiet, batchSize: 2_000, pollInterval: .milliseconds(20), hooks: hooks)
         let runner = Task { try await live.run() }
         let firstId = try await liveStore.outboxHighWater()
         let tick = 0.05
@@ -72,7 +87,7 @@ struct JourneysBenchmark: AsyncParsableCommand {
         let streamStart = ContinuousClock.now
         while (ContinuousClock.now - streamStart).seconds < Double(seconds) {
             let now = Date()
-            try await liveStore.appendEvents((0..<perTick).map { event((sent + $0) % profiles, "Bench Trigger", at: now) })
+            try await liveStore.appendEvents((0..<perTick).map { event((sent + $0) % max(1, people), at: now) })
             live.nudge()
             sent += perTick
             let next = streamStart + .milliseconds(Int((Double(sent) / Double(rate)) * 1000))
@@ -87,8 +102,5 @@ struct JourneysBenchmark: AsyncParsableCommand {
         report.add("messages from the stream", Double(delays.count), "messages")
         report.add("trigger-to-outbox p50", recorder.value(at: .p50), "ms")
         report.add("trigger-to-outbox p99", recorder.value(at: .p99), "ms")
-        report.add("peak memory", peakMemoryMB(), "MB")
-        await store.close()
-        report.print(json: json)
     }
 }

@@ -26,37 +26,8 @@ struct RecommendBenchmark: AsyncParsableCommand {
         let store = try await Store.open(url, logger: CommandLogging.quiet)
         let ws = try await store.workspace(named: "bench").id
         report.parameters["events"] = "\(try await store.eventCount(workspaceId: ws))"
-        var started = ContinuousClock.now
-        let trained = try await RecommendationTrainer(store: store).train(workspaceId: ws)
-        report.add("train all strategies (read log, popularity, trending, similar, bought together, write)", (ContinuousClock.now - started).seconds, "s")
-        report.add("  interactions / people / products", Double(trained.interactions), "interactions")
-        report.add("  similar pairs, bought-together pairs", Double(trained.similarPairs + trained.boughtTogetherPairs), "pairs")
-        report.add("  peak memory after training", peakMemoryMB(), "MB")
-
-        let people = try await store.liveProfileIds(workspaceId: ws, limit: 200_000)
-        started = ContinuousClock.now
-        let perTask = max(1, requests / 8)
-        let latency = try await withThrowingTaskGroup(of: LatencyRecorder.self) { group in
-            for t in 0..<8 {
-                group.addTask {
-                    var local = LatencyRecorder(), random = SeededRandom(seed: UInt64(40 + t))
-                    let service = RecommendationService(store: store)
-                    for _ in 0..<perTask {
-                        let person = people.isEmpty ? nil : people[Int(random.next() % UInt64(people.count))]
-                        let t0 = ContinuousClock.now
-                        _ = try await service.recommend(workspaceId: ws, profileId: person, strategy: .personalised, k: 10)
-                        local.record(ContinuousClock.now - t0)
-                    }
-                    return local
-                }
-            }
-            return try await group.reduce(into: LatencyRecorder()) { $0.merge($1) }
-        }
-        report.add("personalised lists, 8 concurrent: p50", latency.value(at: .p50), "ms")
-        report.add("personalised lists: p99", latency.value(at: .p99), "ms")
-        report.add("lists per second", Double(perTask * 8) / (ContinuousClock.now - started).seconds, "lists/s")
-
-        started = ContinuousClock.now
+        try await Self.measureTrainingAndServing(store, workspaceId: ws, requests: requests, report: &report)
+        let started = ContinuousClock.now
         let log = try await store.productHistory(workspaceId: ws, since: 0).interactions
         for result in RecommendationEvaluation.run(log, testShare: 0.2, k: 10) {
             let m = result.metrics
@@ -67,5 +38,38 @@ struct RecommendBenchmark: AsyncParsableCommand {
         report.add("peak memory", peakMemoryMB(), "MB")
         await store.close()
         report.print(json: json)
+    }
+
+    /// Trains every strategy, then serves `requests` personalised lists from 8 concurrent tasks.
+    static func measureTrainingAndServing(_ store: Store, workspaceId: Int64, requests: Int, report: inout BenchReport) async throws {
+        var started = ContinuousClock.now
+        let trained = try await RecommendationTrainer(store: store).train(workspaceId: workspaceId)
+        report.add("train all strategies (read log, popularity, trending, similar, bought together, write)", (ContinuousClock.now - started).seconds, "s")
+        report.add("  interactions / people / products", Double(trained.interactions), "interactions")
+        report.add("  similar pairs, bought-together pairs", Double(trained.similarPairs + trained.boughtTogetherPairs), "pairs")
+        report.add("  peak memory after training", peakMemoryMB(), "MB")
+
+        let people = try await store.liveProfileIds(workspaceId: workspaceId, limit: 200_000)
+        started = ContinuousClock.now
+        let perTask = max(1, requests / 8)
+        let latency = try await withThrowingTaskGroup(of: LatencyRecorder.self) { group in
+            for t in 0..<8 {
+                group.addTask {
+                    var local = LatencyRecorder(), random = SeededRandom(seed: UInt64(40 + t))
+                    let service = RecommendationService(store: store)
+                    for _ in 0..<perTask {
+                        let person = people.isEmpty ? nil : people[Int(random.next() % UInt64(people.count))]
+                        let t0 = ContinuousClock.now
+                        _ = try await service.recommend(workspaceId: workspaceId, profileId: person, strategy: .personalised, k: 10)
+                        local.record(ContinuousClock.now - t0)
+                    }
+                    return local
+                }
+            }
+            return try await group.reduce(into: LatencyRecorder()) { $0.merge($1) }
+        }
+        report.add("personalised lists, 8 concurrent: p50", latency.value(at: .p50), "ms")
+        report.add("personalised lists: p99", latency.value(at: .p99), "ms")
+        report.add("lists per second", Double(perTask * 8) / (ContinuousClock.now - started).seconds, "lists/s")
     }
 }
