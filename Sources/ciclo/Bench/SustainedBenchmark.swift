@@ -67,7 +67,7 @@ struct SustainedBenchmark: AsyncParsableCommand {
             let kept = outcome.failures == 0 && achieved >= 0.95 * Double(rate) && lag.worst <= maxLag && lag.end <= maxLag
             if !kept {
                 report.add("  not sustained", Double(outcome.failures), "failed requests",
-                           failed: achieved < 0.95 * Double(rate) ? "acknowledged \(Int(achieved))/s" : lag.worst > maxLag ? "lag over \(maxLag) s" : nil)
+                           failed: achieved < 0.95 * Double(rate) ? "acknowledged " + String(format: "%.0f", achieved) + "/s" : lag.worst > maxLag ? "lag over \(maxLag) s" : nil)
                 break
             }
             best = achieved

@@ -37,7 +37,7 @@ struct SustainedLoad: Sendable {
                     while true {
                         let r = next.increment()
                         if r >= requests { break }
-                        let due = started + .milliseconds(Int64(Double(r) * interval * 1000))
+                        let due = started + .seconds(Double(r) * interval)
                         if due > ContinuousClock.now { try await Task.sleep(until: due, clock: .continuous) }
                         let first = firstEvent + r * batch
                         var request = HTTPClientRequest(url: endpoint)
