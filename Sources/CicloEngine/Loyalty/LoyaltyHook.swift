@@ -26,7 +26,9 @@ public struct LoyaltyHook: Sendable {
             }
         }
         guard let program = try await Store.loyaltyProgramIfAny(in: session, workspaceId: result.workspaceId) else { return }
-        let ledger = LoyaltyLedger(session: session, workspaceId: result.workspaceId, program: program, now: clock.now().epochMilliseconds)
+        // One batch, one flush: profiles' copies of their standing and the ledger's timeline events are written once.
+        let ledger = LoyaltyLedger(session: session, workspaceId: result.workspaceId, program: program, now: clock.now().epochMilliseconds,
+                                   deferrals: LedgerDeferrals())
         let actions = Dictionary(grouping: program.actions.filter { $0.key != "birthday" }, by: \.event)
         for event in result.events {
             guard let profile = event.profileId else { continue }
@@ -64,6 +66,7 @@ public struct LoyaltyHook: Sendable {
                 try await ledger.noteBirthday(profile, monthDay: monthDay)
             }
         }
+        try await ledger.flush()
     }
 
     /// The order's id as `OrderEvent` reads it; loyalty needs a stated one (an unnamed order cannot be refunded).

@@ -69,6 +69,7 @@ extension ProfileProcessor {
         }
         let t4 = ContinuousClock.now
         pacing.observe(items: events.count, elapsed: t4 - t3)
+        phases.add(read: t1 - t0, resolve: t25 - t1, recompute: t3 - t25, write: t4 - t3)
         logger.trace("profile batch", metadata: [
             "events": "\(events.count)", "profiles": "\(touched.count)", "merges": "\(graph.merges.count)",
             "read": "\(t1 - t0)", "graph": "\(t2 - t1)", "resolve": "\(t25 - t2)", "recompute": "\(t3 - t25)",

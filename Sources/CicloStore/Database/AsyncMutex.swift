@@ -1,3 +1,5 @@
+import Synchronization
+
 /// How urgently a transaction needs the SQLite writer: someone is waiting for a `foreground` one (an acknowledgement, a
 /// page), while `background` work (profile batches, journeys, delivery) only has to keep up.
 public enum WritePriority: Sendable {
@@ -8,6 +10,10 @@ public enum WritePriority: Sendable {
 /// A lock for async code, so one SQLite writer runs one transaction at a time: first come first served within a
 /// priority, and a waiting foreground transaction always goes before waiting background ones.
 actor AsyncMutex {
+    /// When a foreground transaction last asked for the lock, in nanoseconds since `epoch`; background work reads it
+    /// without waiting for the actor to decide whether anyone is being kept waiting.
+    nonisolated let lastForeground = Atomic<Int64>(Int64.min)
+    nonisolated let epoch = ContinuousClock.now
     private var locked = false
     private var foreground: [CheckedContinuation<Void, Never>] = []
     private var background: [CheckedContinuation<Void, Never>] = []
@@ -26,7 +32,16 @@ actor AsyncMutex {
         }
     }
 
+    /// True when a foreground transaction asked for the lock within `window`.
+    nonisolated func foregroundAsked(within window: Duration) -> Bool {
+        let last = lastForeground.load(ordering: .relaxed)
+        guard last != Int64.min else { return false }
+        let now = (ContinuousClock.now - epoch).nanoseconds
+        return now.subtractingReportingOverflow(last).partialValue <= window.nanoseconds
+    }
+
     private func acquire(_ priority: WritePriority) async {
+        if priority == .foreground { lastForeground.store((ContinuousClock.now - epoch).nanoseconds, ordering: .relaxed) }
         if !locked {
             locked = true
             return
@@ -48,5 +63,15 @@ actor AsyncMutex {
         } else {
             locked = false
         }
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, saturating instead of trapping for a span beyond about 292 years.
+    fileprivate var nanoseconds: Int64 {
+        let (whole, overflow) = components.seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return components.seconds < 0 ? Int64.min : Int64.max }
+        let (sum, overflowAgain) = whole.addingReportingOverflow(components.attoseconds / 1_000_000_000)
+        return overflowAgain ? Int64.max : sum
     }
 }

@@ -74,6 +74,15 @@ public final class Database: Sendable {
         }
     }
 
+    /// True when someone in this process needed the SQLite writer promptly within `window`, so background batches
+    /// should stay short. Always false on PostgreSQL, whose writers run side by side.
+    public func foregroundWritesRecently(within window: Duration) -> Bool {
+        switch backend {
+        case .sqlite(let b): return b.foregroundWritesRecently(within: window)
+        case .postgres: return false
+        }
+    }
+
     /// Closes every connection.
     public func close() async {
         switch backend {

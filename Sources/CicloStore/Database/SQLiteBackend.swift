@@ -79,6 +79,9 @@ final class SQLiteBackend: Sendable {
         }
     }
 
+    /// True when a foreground transaction (an acknowledgement, a page's save) asked for the writer within `window`.
+    func foregroundWritesRecently(within window: Duration) -> Bool { writeLock.foregroundAsked(within: window) }
+
     func write<T: Sendable>(priority: WritePriority, _ body: @Sendable (DatabaseSession) async throws -> T) async throws -> T {
         let writer = self.writer
         return try await writeLock.withLock(priority: priority) {

@@ -63,6 +63,14 @@ enum EventRow {
             + "\(dialect.jsonText("context")) AS context, original_timestamp, timestamp, sent_at, received_at"
     }
 
+    /// The same columns with traits and context read as `{}`: for readers that match only names, properties and
+    /// times (conditions' event history), since the context is the largest part of an event to parse.
+    static func matchingColumns(_ dialect: Dialect) -> String {
+        "id, workspace_id, source_id, message_id, type, event, name, user_id, anonymous_id, group_id, previous_id, profile_id, "
+            + "\(dialect.jsonText("properties")) AS properties, '{}' AS traits, '{}' AS context, original_timestamp, timestamp, "
+            + "sent_at, received_at"
+    }
+
     static func decode(_ row: any SQLRow) throws -> Event {
         func date(_ column: String) throws -> Date? {
             try row.decode(column: column, as: Int64?.self).map(Date.init(epochMilliseconds:))

@@ -11,10 +11,13 @@ public struct LoyaltyLedger: Sendable {
     public let program: LoyaltyProgram
     public let now: Int64
     let calendar: LoyaltyCalendar
+    /// Work put off until `flush()`, for a ledger that goes through a whole profile batch; nil writes at once.
+    let deferrals: LedgerDeferrals?
 
-    public init(session: DatabaseSession, workspaceId: Int64, program: LoyaltyProgram, now: Int64) {
+    public init(session: DatabaseSession, workspaceId: Int64, program: LoyaltyProgram, now: Int64, deferrals: LedgerDeferrals? = nil) {
         (self.session, self.workspaceId, self.program, self.now) = (session, workspaceId, program, now)
         calendar = LoyaltyCalendar(timeZone: program.timeZone)
+        self.deferrals = deferrals
     }
 
     var sql: any SQLDatabase { session.sql }
@@ -23,12 +26,15 @@ public struct LoyaltyLedger: Sendable {
     /// Only a live profile of this workspace gets an account: another workspace's id is not found.
     @discardableResult
     public func lock(_ profileId: Int64) async throws -> LoyaltyAccount {
+        let first = deferrals?.open(profileId) ?? true
         // A new member starts in the entry tier; reaching the next one is the ledger's business.
-        try await sql.raw("""
+        if first {
+            try await sql.raw("""
             INSERT INTO loyalty_accounts (workspace_id, profile_id, tier, tier_since)
             SELECT workspace_id, id, CAST(\(bind: program.tiers.first?.key) AS TEXT), CAST(\(bind: now) AS BIGINT) FROM profiles
             WHERE workspace_id = \(bind: workspaceId) AND id = \(bind: profileId) AND merged_into IS NULL ON CONFLICT DO NOTHING
             """).run()
+        }
         let lock = session.dialect == .postgres ? " FOR UPDATE" : ""
         let row = try await sql.raw("""
             SELECT \(unsafeRaw: Self.accountColumns) FROM loyalty_accounts WHERE workspace_id = \(bind: workspaceId)
@@ -36,7 +42,7 @@ public struct LoyaltyLedger: Sendable {
             """).first()
         guard let row else { throw CicloError(.notFound, code: "unknown_member", "This workspace has no person with profile id \(profileId).") }
         var account = try Self.account(row)
-        if try await mature(profileId, deficit: account.deficit) { account = try await refresh(profileId) }
+        if first, try await mature(profileId, deficit: account.deficit) { account = try await refresh(profileId) }
         return account
     }
 
@@ -119,7 +125,7 @@ public struct LoyaltyLedger: Sendable {
             WHERE workspace_id = \(bind: ws) AND profile_id = \(bind: p) RETURNING \(unsafeRaw: Self.accountColumns)
             """).first()
         guard let row else { throw CicloError(.notFound, code: "unknown_member", "No loyalty account for profile \(profileId).") }
-        try await mirror([profileId])
+        if let deferrals { deferrals.mirror(profileId) } else { try await mirror([profileId]) }
         return try Self.account(row)
     }
 
@@ -162,8 +168,7 @@ public struct LoyaltyLedger: Sendable {
 
     /// Records a loyalty event on the person's timeline.
     func emit(_ name: String, _ profileId: Int64, _ properties: [String: JSONValue], key: String) async throws {
-        _ = try await EventLogWriter(session: session).append([
-            Event.derived(name, workspaceId: workspaceId, profileId: profileId, properties: properties, at: now, key: key),
-        ])
+        let event = Event.derived(name, workspaceId: workspaceId, profileId: profileId, properties: properties, at: now, key: key)
+        if let deferrals { deferrals.emit(event) } else { _ = try await EventLogWriter(session: session).append([event]) }
     }
 }

@@ -40,13 +40,14 @@ extension Store {
         return result
     }
 
-    /// The events with the given names of each profile, in time order.
+    /// The events with the given names of each profile, in time order, as conditions read them: names, properties
+    /// and times (traits and context are left empty).
     public static func relevantHistory(_ session: DatabaseSession, workspaceId: Int64, profileIds: [Int64], names: Set<String>) async throws -> [Int64: [Event]] {
         guard !names.isEmpty else { return [:] }
         var result: [Int64: [Event]] = [:]
         for chunk in profileIds.chunked(into: 500) {
             let events = try await NativeEventReader.events(session, """
-                SELECT \(unsafeRaw: EventRow.selectColumns(session.dialect)) FROM \(unsafeRaw: session.dialect.events(.byProfile))
+                SELECT \(unsafeRaw: EventRow.matchingColumns(session.dialect)) FROM \(unsafeRaw: session.dialect.events(.byProfile))
                 WHERE workspace_id = \(bind: workspaceId) AND profile_id IN (\(binds: chunk)) AND event IN (\(binds: names.sorted()))
                 ORDER BY timestamp, id
                 """)

@@ -25,11 +25,13 @@ enum ScaleRun {
         report.add("  stored bytes per event after load", Double(try await store.storageBytes()) / Double(max(1, events)), "bytes")
 
         started = ContinuousClock.now
-        let processor = ProfileProcessor(store: store, logger: CommandLogging.quiet, hooks: LiveBatchHooks.all(store: store))
+        let timed = TimedHooks(LiveBatchHooks.named(store: store))
+        let processor = ProfileProcessor(store: store, logger: CommandLogging.quiet, hooks: timed.hooks)
         let applied = try await processor.catchUp(workspaceId: ws)
         let processSeconds = (ContinuousClock.now - started).seconds
         report.add("profile processing with live hooks", processSeconds, "s")
         report.add("  processing throughput", Double(applied) / processSeconds, "events/s")
+        timed.report(await processor.phases, into: &report)
         report.add("  profiles", Double(try await store.profileCount(workspaceId: ws)), "profiles")
 
         let rfm = try await store.runRFM(workspaceId: ws)
