@@ -45,6 +45,11 @@ def test_bench_scale_runs_every_step_at_two_sizes(tmp_path):
     # A recompute that changes nothing writes no stage changes; the journey step sent what it streamed.
     assert [number(v) for v in rows["stage changes written"][:2]] != [0, 0]
     assert number(rows["messages from the stream"][0]) > 0
+    # Without --keep the databases built are removed (at a million profiles they are gigabytes each).
+    assert not list(tmp_path.glob("ciclo-bench-*")), list(tmp_path.iterdir())
+    # The processor's phases and each live hook's share are printed under profile processing.
+    for name in ["batches", "reading events", "writing profiles, identities and cursor", "live hook: audiences", "live hook: loyalty"]:
+        assert name in rows and number(rows[name][0]) >= 0, f"{name} missing from\n{out}"
 
 
 def test_bench_sustained_finds_a_rate_the_server_keeps_up_with(tmp_path):

@@ -5,15 +5,26 @@ import Foundation
 /// The reports the API, the command line and the dashboard share, each from one place.
 public struct AnalyticsReports: Sendable {
     let store: Store
+    /// How many events a report adds to the rollups before reading them: all (exact, the API's and the CLI's
+    /// default), or a bound (0: none) for a page that must answer while a backlog is left to the background rollup.
+    let refreshBudget: Int
 
-    public init(store: Store) { self.store = store }
+    public init(store: Store, refreshBudget: Int = .max) {
+        self.store = store
+        self.refreshBudget = max(0, refreshBudget)
+    }
+
+    /// The rollup a report refreshes: batches no larger than a bounded budget, so the bound is what is read.
+    var rollup: AnalyticsRollup {
+        AnalyticsRollup(store: store, batchSize: refreshBudget == .max ? 20_000 : max(1, min(20_000, refreshBudget)))
+    }
 
     /// Message KPIs per key of a dimension (journey, template, channel, step, arm) over [from, to), from the rollups.
     public func kpis(workspaceId: Int64, by dimension: String, from: Date, to: Date) async throws -> [String: MessageKPIs] {
         guard ["journey", "template", "channel", "step", "arm", "message"].contains(dimension) else {
             throw CicloError.badRequest("invalid_dimension", "by is journey, template, channel, step, arm or message.")
         }
-        try await AnalyticsRollup(store: store).refresh(workspaceId: workspaceId)
+        try await rollup.refresh(workspaceId: workspaceId, atMost: refreshBudget)
         let (fromDay, toDay) = try await days(workspaceId, from, to)
         return try await store.rollupTotals(workspaceId: workspaceId, dimension: dimension, fromDay: fromDay, toDay: toDay).mapValues(MessageKPIs.init)
     }
@@ -21,7 +32,7 @@ public struct AnalyticsReports: Sendable {
     /// The journey report for enrolments and messages in [from, to).
     public func journey(workspaceId: Int64, key: String, from: Date, to: Date) async throws -> JourneyAnalysis {
         guard let journey = try await store.journey(workspaceId: workspaceId, key: key) else { throw CicloError.notFound("Journey \(key)") }
-        try await AnalyticsRollup(store: store).refresh(workspaceId: workspaceId)
+        try await rollup.refresh(workspaceId: workspaceId, atMost: refreshBudget)
         let (fromDay, toDay) = try await days(workspaceId, from, to)
         let steps = try await store.rollupTotals(workspaceId: workspaceId, dimension: "step", fromDay: fromDay, toDay: toDay)
             .filter { $0.key.hasPrefix(key + "/") }

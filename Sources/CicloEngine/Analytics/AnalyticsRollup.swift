@@ -24,12 +24,13 @@ public struct AnalyticsRollup: Sendable {
         "Email Marked as Spam": ("complaints", nil),
     ]
 
-    /// Applies every event after the watermark; returns how many were read.
+    /// Applies the events after the watermark, every one of them or batches until at least `atMost` were read (a page
+    /// that must answer quickly leaves a large backlog to the background rollup); returns how many were read.
     @discardableResult
-    public func refresh(workspaceId: Int64) async throws -> Int {
+    public func refresh(workspaceId: Int64, atMost: Int = .max) async throws -> Int {
         let zone = TimeZone(identifier: try await store.workspace(id: workspaceId).timeZone) ?? .gmt
         var total = 0
-        while true {
+        while total < atMost {
             let watermark = try await store.analyticsWatermark(workspaceId: workspaceId)
             let events = try await store.events(workspaceId: workspaceId, after: watermark, limit: batchSize)
             guard let last = events.last?.id else { return total }
@@ -43,6 +44,13 @@ public struct AnalyticsRollup: Sendable {
             }
             total += events.count
         }
+        return total
+    }
+
+    /// True when events after the watermark are not in the rollups yet.
+    public func isBehind(workspaceId: Int64) async throws -> Bool {
+        let watermark = try await store.analyticsWatermark(workspaceId: workspaceId)
+        return !(try await store.events(workspaceId: workspaceId, after: watermark, limit: 1)).isEmpty
     }
 
     /// Recomputes the rollups from the whole log.

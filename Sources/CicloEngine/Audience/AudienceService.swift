@@ -111,6 +111,8 @@ public actor AudienceService: Service {
     func caughtUp(_ workspace: Workspace) async -> Bool {
         do {
             return try await store.profileLag(workspaceId: workspace.id).events < Self.caughtUpBelow
+        } catch is CancellationError {
+            return false  // shutting down: not a failure to report
         } catch {
             logger.error("profile lag unknown; whole-workspace jobs wait", metadata: ["workspace": "\(workspace.name)", "error": "\(error)"])
             return false

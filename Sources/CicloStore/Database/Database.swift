@@ -95,13 +95,26 @@ public final class Database: Sendable {
 extension Database {
     /// Creates an empty database on this PostgreSQL server (for tests and benchmarks); names are `[a-z0-9_]` only.
     public func createSiblingDatabase(named name: String) async throws {
+        try checkSiblingName(name, "create")
+        try await read { session in
+            try await session.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run()
+        }
+    }
+
+    /// Drops a database `createSiblingDatabase` made, closing anyone still connected to it.
+    public func dropSiblingDatabase(named name: String) async throws {
+        try checkSiblingName(name, "drop")
+        try await read { session in
+            try await session.sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run()
+        }
+    }
+
+    /// The name is spliced into the statement (a database name cannot be bound), so only `[a-z0-9_]` passes.
+    private func checkSiblingName(_ name: String, _ verb: String) throws {
         guard dialect == .postgres, !name.isEmpty,
               name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
         else {
-            throw CicloError.badRequest("invalid_name", "Cannot create a database named \(name) here.")
-        }
-        try await read { session in
-            try await session.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run()
+            throw CicloError.badRequest("invalid_name", "Cannot \(verb) a database named \(name) here.")
         }
     }
 }

@@ -31,7 +31,7 @@ struct DashboardBenchmark: AsyncParsableCommand {
             report.add("build: load and process demo", built, "s")
         }
         try await Self.measurePages(url, repeats: repeats, report: &report)
-        if keep { say("Database kept: \(BenchDatabases.text(url))") }
+        if keep { say("Database kept: \(BenchDatabases.text(url))") } else if reuse == nil { await BenchDatabases.discard(url, base: database) }
         report.print(json: json)
     }
 

@@ -34,6 +34,7 @@ struct DemoBenchmark: AsyncParsableCommand {
         report.add("load time", elapsed, "s")
         report.add("load throughput", Double(written) / elapsed, "events/s")
         report.add("peak memory", peakMemoryMB(), "MB")
+        await BenchDatabases.discard(url, base: database)
         report.print(json: json)
     }
 }

@@ -103,5 +103,6 @@ struct PredictBenchmark: AsyncParsableCommand {
         let histories = try await store.orderHistories(workspaceId: workspace.id, calibrationEndDay: Int(end.timeIntervalSince1970 / 86_400))
         report.add("summary query (\(histories.count) customers from \(events) events)", (ContinuousClock.now - started).seconds, "s")
         await store.close()
+        await BenchDatabases.discard(url, base: database)
     }
 }

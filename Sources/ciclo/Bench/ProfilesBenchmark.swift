@@ -35,6 +35,7 @@ struct ProfilesBenchmark: AsyncParsableCommand {
         report.add("peak memory", peakMemoryMB(), "MB")
         await store.close()
         report.print(json: json)
+        await BenchDatabases.discard(url, base: database)
     }
 
     /// Two people with `mergeEvents` events each, then one identify that joins them: the time of that batch.

@@ -52,7 +52,11 @@ struct ScaleBenchmark: AsyncParsableCommand {
                 report.parameters["reused"] = "yes"
             }
             try await ScaleRun.measure(url, size: size, skipped: skipped, repeats: repeats, streamSeconds: streamSeconds, report: &report)
-            if keep || !reuse.isEmpty { say("Database for \(size) visitors: \(BenchDatabases.text(url))") }
+            if keep || !reuse.isEmpty {
+                say("Database for \(size) visitors: \(BenchDatabases.text(url))")
+            } else {
+                await BenchDatabases.discard(url, base: database)
+            }
             reports.append((size, report))
         }
         ScaleTable(reports: reports).print(json: json)

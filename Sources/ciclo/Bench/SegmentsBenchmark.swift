@@ -35,6 +35,7 @@ struct SegmentsBenchmark: AsyncParsableCommand {
         report.add("peak memory", peakMemoryMB(), "MB")
         await store.close()
         report.print(json: json)
+        await BenchDatabases.discard(url, base: database)
     }
 
     /// Each ready-made segment computed from scratch: its time, and its member count on a line of its own so the

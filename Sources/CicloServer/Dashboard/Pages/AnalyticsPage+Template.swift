@@ -5,7 +5,7 @@ extension AnalyticsPage {
         <form method="get" action="/analytics" class="actions"><label for="days" class="muted">Period</label>
         <select id="days" name="days" data-autosubmit>{{#periods}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/periods}}</select>
         <button type="submit" class="secondary small">Show</button></form></div>
-        <section class="card" id="kpis"><h2>Messages by journey</h2>{{#empty(kpis)}}<p class="muted">No messages in this period.</p>{{/empty(kpis)}}
+        <section class="card" id="kpis"><h2>Messages by journey</h2>{{#rollupNote}}<p class="muted" id="rollup-note">{{rollupNote}}</p>{{/rollupNote}}{{#empty(kpis)}}<p class="muted">No messages in this period.</p>{{/empty(kpis)}}
         {{^empty(kpis)}}<table><thead><tr><th>Journey</th><th class="num">Sent</th><th class="num">Delivered</th><th class="num">Open rate</th><th class="num">Click rate</th>
         <th class="num">Click to open</th><th class="num">Unsubscribed</th><th>Sends per day</th></tr></thead><tbody>
         {{#kpis}}<tr><td>{{key}}</td><td class="num">{{sends}}</td><td class="num">{{deliveries}}</td><td class="num">{{openRate}}</td><td class="num">{{clickRate}}</td>

@@ -24,7 +24,7 @@ struct AnalyticsPage {
         var retentionInterval: [Option]; var retentionCohort: [Option]; var heatHeader: [String]; var heat: [HeatRow]
         var retentionStart: String; var retentionReturn: String; var retentionNote: String; var eventSuggestions: [String]
         var attributionModels: [Option]; var credits: [Credit]; var unattributed: String; var totalRevenue: String
-        var windows: [WindowRow]; var windowError: String?
+        var windows: [WindowRow]; var windowError: String?; var rollupNote: String?
     }
 
     func register(on group: RouterGroup<CicloRequestContext>) {
@@ -37,12 +37,24 @@ struct AnalyticsPage {
     }
 
     func model(_ workspace: Workspace, _ q: QueryParameters, windowError: String? = nil) async throws -> Model {
-        let reports = AnalyticsReports(store: store)
+        // A page answers now: a backlog beyond its budget (a restart, a bulk import) is left to the background rollup,
+        // and the page says the message figures are catching up.
+        let reports = AnalyticsReports(store: store, refreshBudget: Self.refreshBudget)
         let now = clock.now(), zone = TimeZone(identifier: workspace.timeZone) ?? .gmt
         let days = [7, 30, 90, 365].contains(q.get("days", as: Int.self) ?? 30) ? q.get("days", as: Int.self) ?? 30 : 30
         let from = now.addingTimeInterval(-Double(days) * 86_400)
+        // The raw-event reports read side by side on the reader connections while the rollup figures are put together.
+        let retentionQuery = Self.retentionQuery(q, days: days, now: now)
+        async let retentionResult = store.retention(workspaceId: workspace.id, retentionQuery.definition,
+                                                    from: retentionQuery.definition.start(endingAt: now), zone: zone, now: now)
+        let model = q.get("model").flatMap(Attribution.Model.init(rawValue:)) ?? .lastTouch
+        let windows = try await store.attributionWindows(workspaceId: workspace.id)
+        async let creditResult = reports.attribution(workspaceId: workspace.id, model: model, by: "journey", from: from, to: now, windows: windows)
         // Message KPIs by journey, with a daily trend of sends.
         let kpis = try await reports.kpis(workspaceId: workspace.id, by: "journey", from: from, to: now)
+        let rollupNote = try await AnalyticsRollup(store: store).isBehind(workspaceId: workspace.id)
+            ? "Message figures are catching up: the newest events are still being added up in the background; reload in a minute."
+            : nil
         let fromDay = AnalyticsRollup.localDay(from.epochMilliseconds, zone: zone), toDay = AnalyticsRollup.localDay(now.epochMilliseconds, zone: zone)
         let series = try await store.rollupSeries(workspaceId: workspace.id, dimension: "journey", metric: "sends", fromDay: fromDay, toDay: toDay)
         func pct(_ v: Double?) -> String { v.map { DashboardFormat.percent($0) } ?? "–" }
@@ -53,8 +65,10 @@ struct AnalyticsPage {
         }
         // Journeys with more than one arm or someone held out.
         var experiments: [Experiment] = []
+        // Behind already: each journey's report reads the rollups as they are rather than adding another batch.
+        let journeyReports = rollupNote == nil ? reports : AnalyticsReports(store: store, refreshBudget: 0)
         for journey in try await store.journeys(workspaceId: workspace.id) {
-            let report = try await reports.journey(workspaceId: workspace.id, key: journey.definition.key, from: from, to: now)
+            let report = try await journeyReports.journey(workspaceId: workspace.id, key: journey.definition.key, from: from, to: now)
             guard !report.comparisons.isEmpty || report.lift != nil else { continue }
             let rows = report.comparisons.compactMap { c in
                 c.frequentist.map { (name: "\(c.arm) vs \(c.baseline) · \(c.metric)", effect: $0.relative.effect, lower: $0.relative.lower, upper: $0.relative.upper) }
@@ -91,16 +105,9 @@ struct AnalyticsPage {
                 }
             }
         } catch let error as CicloError { funnelError = error.message }
-        // Retention heat map over the page's period, from the events the marketer picks (any of the person's own by default).
-        let interval = q.get("interval").flatMap(CalendarInterval.init(rawValue:)) ?? .week
-        let cohortType = q.get("cohort").flatMap(RetentionDefinition.Cohort.init(rawValue:)) ?? .firstTime
-        let startEvent = q.get("start")?.trimmingCharacters(in: .whitespaces) ?? "", returnEvent = q.get("return")?.trimmingCharacters(in: .whitespaces) ?? ""
-        let periods = interval.periods(covering: days, limit: Self.retentionColumns)
-        let retentionDefinition = RetentionDefinition(start: startEvent.isEmpty ? nil : EventMatch(name: startEvent),
-                                                      returning: returnEvent.isEmpty ? nil : EventMatch(name: returnEvent),
-                                                      cohort: cohortType, interval: interval, periods: periods)
-        let retention = try await store.retention(workspaceId: workspace.id, retentionDefinition, from: retentionDefinition.start(endingAt: now),
-                                                  zone: zone, now: now)
+        let (interval, cohortType, periods) = (retentionQuery.definition.interval, retentionQuery.definition.cohort, retentionQuery.definition.periods)
+        let (startEvent, returnEvent) = (retentionQuery.start, retentionQuery.returning)
+        let retention = try await retentionResult
         let who = (startEvent.isEmpty ? "any activity" : startEvent) + " → " + (returnEvent.isEmpty ? "any activity" : returnEvent)
         let cut = interval.periods(covering: days, limit: .max) > periods ? " (the last \(periods) of the period; pick a longer interval for all of it)" : ""
         let heat = retention.cohorts.map { c in
@@ -111,10 +118,7 @@ struct AnalyticsPage {
                                  incomplete: c.incompleteFrom.map { i >= $0 } ?? false)
                     })
         }
-        // Attribution.
-        let model = q.get("model").flatMap(Attribution.Model.init(rawValue:)) ?? .lastTouch
-        let windows = try await store.attributionWindows(workspaceId: workspace.id)
-        let credit = try await reports.attribution(workspaceId: workspace.id, model: model, by: "journey", from: from, to: now, windows: windows)
+        let credit = try await creditResult
         let credits = credit.revenue.sorted { $0.value > $1.value }.map { key, revenue in
             Credit(key: key, revenue: DashboardFormat.money(revenue), orders: String(format: "%.1f", credit.orders[key] ?? 0),
                    share: credit.totalRevenue > 0 ? DashboardFormat.percent(revenue / credit.totalRevenue) : "–")
@@ -133,7 +137,23 @@ struct AnalyticsPage {
             eventSuggestions: SegmentEditor.eventSuggestions,
             attributionModels: Attribution.Model.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == model) },
             credits: credits, unattributed: DashboardFormat.money(credit.unattributedRevenue), totalRevenue: DashboardFormat.money(credit.totalRevenue),
-            windows: Self.windowRows(windows), windowError: windowError)
+            windows: Self.windowRows(windows), windowError: windowError, rollupNote: rollupNote)
+    }
+
+    /// The events a page view adds to the rollups before reading them: about a tenth of a second's work, so a
+    /// backlog costs the page little and the background rollup (every two seconds) does the rest.
+    static let refreshBudget = 5_000
+
+    /// The retention heat map's definition over the page's period, from the events the marketer picks (any of the
+    /// person's own by default), with the picked names as typed.
+    static func retentionQuery(_ q: QueryParameters, days: Int, now: Date) -> (definition: RetentionDefinition, start: String, returning: String) {
+        let interval = q.get("interval").flatMap(CalendarInterval.init(rawValue:)) ?? .week
+        let cohortType = q.get("cohort").flatMap(RetentionDefinition.Cohort.init(rawValue:)) ?? .firstTime
+        let startEvent = q.get("start")?.trimmingCharacters(in: .whitespaces) ?? "", returnEvent = q.get("return")?.trimmingCharacters(in: .whitespaces) ?? ""
+        let definition = RetentionDefinition(start: startEvent.isEmpty ? nil : EventMatch(name: startEvent),
+                                             returning: returnEvent.isEmpty ? nil : EventMatch(name: returnEvent),
+                                             cohort: cohortType, interval: interval, periods: interval.periods(covering: days, limit: retentionColumns))
+        return (definition, startEvent, returnEvent)
     }
 
     /// The most cohorts the heat map shows; a longer period needs a longer interval.
