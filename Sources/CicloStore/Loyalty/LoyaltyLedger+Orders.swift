@@ -22,8 +22,7 @@ extension LoyaltyLedger {
         else { return nil }
         try await addLot(profileId, entryId: entry, points: points, at: min(at, now), pendingDays: program.pendingDays)
         if account.deficit > 0 { try await repayDeficit(profileId, deficit: account.deficit) }
-        try await touch(profileId, at: min(at, now))
-        let updated = try await refresh(profileId)
+        let updated = try await refresh(profileId, touching: min(at, now))
         try await emit("Points Earned", profileId, ["points": .int(Int64(points)), "order_id": .string(orderId), "source": "order",
                                                    "balance": .int(Int64(updated.balance)), "pending": .int(Int64(updated.pending))],
                        key: "earn|\(entry)")

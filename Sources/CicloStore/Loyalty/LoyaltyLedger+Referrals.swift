@@ -77,7 +77,9 @@ extension LoyaltyLedger {
         }
         if let traits = try await sql.raw("""
             SELECT \(unsafeRaw: session.dialect.jsonText("traits")) AS t FROM profiles WHERE id = \(bind: profileId)
-            """).first()?.decode(column: "t", as: String?.self), let json = try? JSONValue.parse(traits) {
+            """).first()?.decode(column: "t", as: String?.self) {
+            // Ciclo wrote this JSON itself: one that does not parse is damage to report, not a person without traits.
+            let json = try JSONValue.parse(traits)
             for key in ["address", "shipping_address"] { if let a = json[key].flatMap(Self.addressText) { party.shippingAddresses.insert(a) } }
             if party.email == nil { party.email = json["email"]?.stringValue }
         }
@@ -87,13 +89,11 @@ extension LoyaltyLedger {
             ORDER BY timestamp DESC LIMIT 50
             """).all()
         for row in contexts {
-            if let c = try? JSONValue.parse(try row.decode(column: "c", as: String.self)) {
-                if let ip = c["ip"]?.stringValue { party.ips.insert(ip) }
-                if let device = c["device"]?["id"]?.stringValue { party.devices.insert(device) }
-            }
-            if let p = try? JSONValue.parse(try row.decode(column: "p", as: String.self)), let a = p["shipping_address"].flatMap(Self.addressText) {
-                party.shippingAddresses.insert(a)
-            }
+            let c = try JSONValue.parse(try row.decode(column: "c", as: String.self))
+            if let ip = c["ip"]?.stringValue { party.ips.insert(ip) }
+            if let device = c["device"]?["id"]?.stringValue { party.devices.insert(device) }
+            let p = try JSONValue.parse(try row.decode(column: "p", as: String.self))
+            if let a = p["shipping_address"].flatMap(Self.addressText) { party.shippingAddresses.insert(a) }
         }
         return party
     }

@@ -18,8 +18,7 @@ extension LoyaltyLedger {
               let entry = try await append(profileId, kind: "earn_action", points: rule.points, rule: rule.key, sourceKey: "\(period)#\(used + 1)")
         else { return nil }
         try await addLot(profileId, entryId: entry, points: rule.points, at: now, pendingDays: 0)
-        try await touch(profileId, at: now)
-        let updated = try await refresh(profileId)
+        let updated = try await refresh(profileId, touching: now)
         try await emit("Points Earned", profileId, ["points": .int(Int64(rule.points)), "source": .string(rule.key), "balance": .int(Int64(updated.balance))],
                        key: "action|\(entry)")
         return rule.points

@@ -112,12 +112,20 @@ public struct LoyaltyLedger: Sendable {
             """).run()
     }
 
-    /// Rewrites the account's caches from its lots and entries, and returns it.
+    /// Rewrites the account's caches from its lots and entries, and returns it; with `touching`, also moves the last
+    /// activity forward to it in the same statement (what `touch` does on its own).
     @discardableResult
-    func refresh(_ profileId: Int64) async throws -> LoyaltyAccount {
+    func refresh(_ profileId: Int64, touching: Int64? = nil) async throws -> LoyaltyAccount {
         let (ws, p) = (workspaceId, profileId)
+        var activity: SQLQueryString = ""
+        if let at = touching {
+            activity = """
+                last_activity_at = CASE WHEN last_activity_at IS NULL OR last_activity_at < \(bind: at) THEN \(bind: at)
+                  ELSE last_activity_at END,
+                """
+        }
         let row = try await sql.raw("""
-            UPDATE loyalty_accounts SET
+            UPDATE loyalty_accounts SET \(activity)
               balance = (SELECT COALESCE(SUM(remaining), 0) FROM loyalty_lots l WHERE l.workspace_id = \(bind: ws) AND l.profile_id = \(bind: p) AND NOT l.pending) - deficit,
               pending = (SELECT COALESCE(SUM(remaining), 0) FROM loyalty_lots l WHERE l.workspace_id = \(bind: ws) AND l.profile_id = \(bind: p) AND l.pending),
               lifetime = (SELECT COALESCE(SUM(points), 0) FROM loyalty_entries e WHERE e.workspace_id = \(bind: ws) AND e.profile_id = \(bind: p)
