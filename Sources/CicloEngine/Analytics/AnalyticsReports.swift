@@ -16,7 +16,7 @@ public struct AnalyticsReports: Sendable {
 
     /// The rollup a report refreshes: batches no larger than a bounded budget, so the bound is what is read.
     var rollup: AnalyticsRollup {
-        AnalyticsRollup(store: store, batchSize: refreshBudget == .max ? 20_000 : max(1, min(20_000, refreshBudget)))
+        AnalyticsRollup(store: store, batchSize: max(1, min(AnalyticsRollup.defaultBatchSize, refreshBudget)))
     }
 
     /// Message KPIs per key of a dimension (journey, template, channel, step, arm) over [from, to), from the rollups.

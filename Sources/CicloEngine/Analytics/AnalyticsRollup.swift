@@ -8,7 +8,10 @@ public struct AnalyticsRollup: Sendable {
     let store: Store
     let batchSize: Int
 
-    public init(store: Store, batchSize: Int = 20_000) {
+    /// Events read per refresh batch unless told otherwise.
+    public static let defaultBatchSize = 20_000
+
+    public init(store: Store, batchSize: Int = defaultBatchSize) {
         self.store = store
         self.batchSize = batchSize
     }

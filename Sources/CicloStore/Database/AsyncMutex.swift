@@ -1,3 +1,4 @@
+import CicloCore
 import Synchronization
 
 /// How urgently a transaction needs the SQLite writer: someone is waiting for a `foreground` one (an acknowledgement, a
@@ -36,12 +37,12 @@ actor AsyncMutex {
     nonisolated func foregroundAsked(within window: Duration) -> Bool {
         let last = lastForeground.load(ordering: .relaxed)
         guard last != Int64.min else { return false }
-        let now = (ContinuousClock.now - epoch).nanoseconds
-        return now.subtractingReportingOverflow(last).partialValue <= window.nanoseconds
+        let now = (ContinuousClock.now - epoch).saturatingNanoseconds
+        return now.subtractingReportingOverflow(last).partialValue <= window.saturatingNanoseconds
     }
 
     private func acquire(_ priority: WritePriority) async {
-        if priority == .foreground { lastForeground.store((ContinuousClock.now - epoch).nanoseconds, ordering: .relaxed) }
+        if priority == .foreground { lastForeground.store((ContinuousClock.now - epoch).saturatingNanoseconds, ordering: .relaxed) }
         if !locked {
             locked = true
             return
@@ -63,15 +64,5 @@ actor AsyncMutex {
         } else {
             locked = false
         }
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds, saturating instead of trapping for a span beyond about 292 years.
-    fileprivate var nanoseconds: Int64 {
-        let (whole, overflow) = components.seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        guard !overflow else { return components.seconds < 0 ? Int64.min : Int64.max }
-        let (sum, overflowAgain) = whole.addingReportingOverflow(components.attoseconds / 1_000_000_000)
-        return overflowAgain ? Int64.max : sum
     }
 }

@@ -58,17 +58,18 @@ extension Store {
 /// Reading `events` rows back into `Event`s.
 enum EventRow {
     static func selectColumns(_ dialect: Dialect) -> String {
-        "id, workspace_id, source_id, message_id, type, event, name, user_id, anonymous_id, group_id, previous_id, profile_id, "
-            + "\(dialect.jsonText("properties")) AS properties, \(dialect.jsonText("traits")) AS traits, "
-            + "\(dialect.jsonText("context")) AS context, original_timestamp, timestamp, sent_at, received_at"
+        columns(dialect, traits: dialect.jsonText("traits"), context: dialect.jsonText("context"))
     }
 
     /// The same columns with traits and context read as `{}`: for readers that match only names, properties and
     /// times (conditions' event history), since the context is the largest part of an event to parse.
-    static func matchingColumns(_ dialect: Dialect) -> String {
+    static func matchingColumns(_ dialect: Dialect) -> String { columns(dialect, traits: "'{}'", context: "'{}'") }
+
+    /// Every column in the order `NativeEventReader` and `decode` read them, with what to select for traits and context.
+    private static func columns(_ dialect: Dialect, traits: String, context: String) -> String {
         "id, workspace_id, source_id, message_id, type, event, name, user_id, anonymous_id, group_id, previous_id, profile_id, "
-            + "\(dialect.jsonText("properties")) AS properties, '{}' AS traits, '{}' AS context, original_timestamp, timestamp, "
-            + "sent_at, received_at"
+            + "\(dialect.jsonText("properties")) AS properties, \(traits) AS traits, "
+            + "\(context) AS context, original_timestamp, timestamp, sent_at, received_at"
     }
 
     static func decode(_ row: any SQLRow) throws -> Event {

@@ -8,8 +8,7 @@ import Synchronization
 /// (once per member: lots added later in the same transaction at the same `now` are never pending-and-due).
 public final class LedgerDeferrals: Sendable {
     private struct State {
-        var mirrored: [Int64] = []
-        var mirroredSet: Set<Int64> = []
+        var mirrored: Set<Int64> = []
         var opened: Set<Int64> = []
         var events: [Event] = []
     }
@@ -20,7 +19,7 @@ public final class LedgerDeferrals: Sendable {
     public init() {}
 
     func mirror(_ id: Int64) {
-        state.withLock { s in if s.mirroredSet.insert(id).inserted { s.mirrored.append(id) } }
+        _ = state.withLock { $0.mirrored.insert(id) }
     }
 
     /// True the first time a member is opened in this transaction.
@@ -28,10 +27,11 @@ public final class LedgerDeferrals: Sendable {
 
     func emit(_ event: Event) { state.withLock { $0.events.append(event) } }
 
+    /// What is pending, members in id order; it is cleared, while opened members stay opened.
     fileprivate func take() -> (mirrored: [Int64], events: [Event]) {
         state.withLock { s in
             defer { s = State(opened: s.opened) }
-            return (s.mirrored, s.events)
+            return (s.mirrored.sorted(), s.events)
         }
     }
 }
