@@ -51,6 +51,12 @@ struct RollupBacklogTests {
                 #expect(response.status == .ok)
                 #expect(response.text.contains(#"id="rollup-note""#), "one event is left for the background rollup")
             }
+            // Hostile choices on the same page: NUL and CR/LF in event names, numbers past Int64, NaN, unknown options.
+            let hostile = "/analytics?steps=%00,%0d%0aOrder&start=%00x&return=a%0d%0ab&cohort=nan&order=1e19&interval=%00"
+                + "&window=99999999999999999999&days=-1&model=nan"
+            try await client.execute(uri: hostile, method: .get, headers: marketer.headers) { response in
+                #expect(response.status == .ok, "the page answers with its defaults and the funnel's own error")
+            }
             try await AnalyticsRollup(store: app.store).refresh(workspaceId: ws)
             try await client.execute(uri: "/analytics", method: .get, headers: marketer.headers) { response in
                 #expect(!response.text.contains(#"id="rollup-note""#), "caught up: no note")

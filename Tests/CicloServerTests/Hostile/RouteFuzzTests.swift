@@ -18,7 +18,8 @@ import Testing
 struct RouteFuzzTests {
     static let queryNames = ["after", "anonymousId", "asOf", "by", "category", "event", "exclude", "expires", "from", "interval", "k", "limit",
                              "model", "productId", "profileId", "q", "signature", "since", "slots", "stage", "status", "strategy", "to", "userId",
-                             "windowDays", "days", "channel", "next", "notice", "writeKey", "window", "archived", "key", "segment", "person"]
+                             "windowDays", "days", "channel", "next", "notice", "writeKey", "window", "archived", "key", "segment", "person",
+                             "start", "return", "cohort", "steps", "order"]
     static let formNames = ["channel", "comment", "control", "days", "description", "document", "email", "field", "intent", "key", "kind",
                             "match", "mode", "name", "next", "op", "password", "person", "quiet", "quiet-end", "quiet-start", "role", "template",
                             "timezone", "topic", "use", "value", "workspace", "part-subject", "part-html", "part-text", "part-body", "points",
