@@ -14,9 +14,12 @@ public struct RecommendationTrainer: Sendable {
     /// Minimum support of a bought-together pair, and the fewest orders it must appear in.
     let minSupport: Double
     let minPairOrders: Int
+    let logger: Logger
 
-    public init(store: Store, settings: RecommenderSettings = RecommenderSettings(), days: Int = 365, minSupport: Double = 0.0005, minPairOrders: Int = 3) {
+    public init(store: Store, settings: RecommenderSettings = RecommenderSettings(), days: Int = 365, minSupport: Double = 0.0005,
+                minPairOrders: Int = 3, logger: Logger = Logger(label: "ciclo.recommendations")) {
         (self.store, self.settings, self.days, self.minSupport, self.minPairOrders) = (store, settings, days, minSupport, minPairOrders)
+        self.logger = logger
     }
 
     /// What a training run produced.
@@ -26,6 +29,8 @@ public struct RecommendationTrainer: Sendable {
         public var products: Int
         public var similarPairs: Int
         public var boughtTogetherPairs: Int
+        /// Product events whose stored properties did not parse, left out of the models.
+        public var unreadableEvents: Int
         public var seconds: Double
     }
 
@@ -33,6 +38,10 @@ public struct RecommendationTrainer: Sendable {
         let started = ContinuousClock.now
         let now = store.clock.now().epochMilliseconds
         let history = try await store.productHistory(workspaceId: workspaceId, since: now - Int64(days) * 86_400_000)
+        if history.unreadable > 0 {
+            logger.warning("product events with unreadable properties left out of training",
+                           metadata: ["workspace": "\(workspaceId)", "events": "\(history.unreadable)"])
+        }
         try await store.learnProducts(workspaceId: workspaceId, Array(history.seen.values).sorted { $0.id < $1.id })
         let model = RecommenderModel(history.interactions, reference: now, settings: settings)
         let scores = model.popularity.keys.sorted().map { ProductScore(product: $0, popular: model.popularity[$0]!, trending: model.trending[$0]) }
@@ -48,10 +57,12 @@ public struct RecommendationTrainer: Sendable {
         let seconds = (ContinuousClock.now - started).components
         let report = Report(interactions: history.interactions.count, people: Set(history.interactions.map(\.person)).count,
                             products: scores.count, similarPairs: neighbours.count - together.count, boughtTogetherPairs: together.count,
+                            unreadableEvents: history.unreadable,
                             seconds: Double(seconds.seconds) + Double(seconds.attoseconds) / 1e18)
         try await store.saveRecommendationModel(workspaceId: workspaceId, scores: scores, neighbours: neighbours, summary: [
             "interactions": .int(Int64(report.interactions)), "people": .int(Int64(report.people)), "products": .int(Int64(report.products)),
             "similarPairs": .int(Int64(report.similarPairs)), "boughtTogetherPairs": .int(Int64(report.boughtTogetherPairs)),
+            "unreadableEvents": .int(Int64(report.unreadableEvents)),
             "similarity": .string(settings.similarity.rawValue), "halfLifeDays": .double(settings.halfLifeDays),
         ])
         return report
