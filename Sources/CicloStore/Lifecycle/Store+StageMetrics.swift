@@ -76,6 +76,7 @@ extension Store {
                 transitions[try row.decode(column: "stage", as: String.self), default: [:]][try row.decode(column: "next_stage", as: String.self)] =
                     try row.decode(column: "n", as: Int.self)
             }
+            let stays = try await Self.stayPercentiles(sql, workspaceId: workspaceId, stages: model.stages.map(\.key), from: f, to: t)
             var stages: [StageMetrics.Stage] = []
             for (index, stage) in model.stages.enumerated() {
                 let later = model.stages.dropFirst(index + 1).map(\.key)
@@ -88,34 +89,40 @@ extension Store {
                             AND n.stage IN (\(binds: later)) AND n.entered_at >= h.entered_at AND n.entered_at <= h.entered_at + \(bind: window.milliseconds))
                         """).first()?.decode(column: "n", as: Int.self) ?? 0
                 }
-                let (median, p90) = try await Self.stayPercentiles(sql, workspaceId: workspaceId, stage: stage.key, from: f, to: t)
                 let over = try await Self.entriesOverTime(sql, workspaceId: workspaceId, stage: stage.key, periods: periods)
                 let entered = entries[stage.key] ?? 0
                 stages.append(StageMetrics.Stage(
                     key: stage.key, name: stage.name, people: now[stage.key] ?? 0, peopleAtEnd: atEnd[stage.key] ?? 0,
                     entries: entered, convertedToLater: converted, conversionRate: entered > 0 ? Double(converted) / Double(entered) : nil,
-                    medianDaysInStage: median, p90DaysInStage: p90, revenue: revenue[stage.key] ?? 0, entriesOverTime: over))
+                    medianDaysInStage: stays[stage.key]?.median, p90DaysInStage: stays[stage.key]?.p90, revenue: revenue[stage.key] ?? 0, entriesOverTime: over))
             }
             return StageMetrics(model: model.key, from: ISO8601.format(from), to: ISO8601.format(to), interval: interval,
                                 periods: periods, stages: stages, transitions: transitions)
         }
     }
 
-    static func stayPercentiles(_ sql: any SQLDatabase, workspaceId: Int64, stage: String, from: Int64, to: Int64) async throws -> (Double?, Double?) {
-        let n = try await sql.raw("""
-            SELECT COUNT(*) AS n FROM stage_history WHERE workspace_id = \(bind: workspaceId) AND stage = \(bind: stage)
-            AND exited_at >= \(bind: from) AND exited_at < \(bind: to)
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
-        guard n > 0 else { return (nil, nil) }
-        func at(_ p: Double) async throws -> Double? {
-            let offset = max(0, Int((p * Double(n)).rounded(.up)) - 1)
-            let row = try await sql.raw("""
-                SELECT exited_at - entered_at AS d FROM stage_history WHERE workspace_id = \(bind: workspaceId) AND stage = \(bind: stage)
-                AND exited_at >= \(bind: from) AND exited_at < \(bind: to) ORDER BY d LIMIT 1 OFFSET \(bind: offset)
-                """).first()
-            return try row.map { Double(try $0.decode(column: "d", as: Int64.self)) / 86_400_000 }
+    /// Median and 90th percentile of every stage's completed stays that ended in `[from, to)`, in days, in one pass
+    /// over the exits: the nearest-rank percentile, the ⌈p·n⌉-th shortest stay, with ⌈p·n⌉ in integers (a Double
+    /// product rounded up gave the 100th of 110 stays for p90, not the 99th). A stage without stays has no entry.
+    static func stayPercentiles(_ sql: any SQLDatabase, workspaceId: Int64, stages: [String], from: Int64,
+                                to: Int64) async throws -> [String: (median: Double, p90: Double)] {
+        guard !stages.isEmpty else { return [:] }
+        var found: [String: (median: Double?, p90: Double?)] = [:]
+        for row in try await sql.raw("""
+            SELECT stage, rn, n, d FROM (
+              SELECT stage, exited_at - entered_at AS d, COUNT(*) OVER (PARTITION BY stage) AS n,
+                ROW_NUMBER() OVER (PARTITION BY stage ORDER BY exited_at - entered_at) AS rn
+              FROM stage_history WHERE workspace_id = \(bind: workspaceId) AND stage IN (\(binds: stages))
+              AND exited_at >= \(bind: from) AND exited_at < \(bind: to)
+            ) AS ranked WHERE rn = (n + 1) / 2 OR rn = (9 * n + 9) / 10
+            """).all() {
+            let stage = try row.decode(column: "stage", as: String.self)
+            let (rank, n) = (try row.decode(column: "rn", as: Int64.self), try row.decode(column: "n", as: Int64.self))
+            let days = Double(try row.decode(column: "d", as: Int64.self)) / 86_400_000
+            if rank == (n + 1) / 2 { found[stage, default: (nil, nil)].median = days }
+            if rank == (9 * n + 9) / 10 { found[stage, default: (nil, nil)].p90 = days }
         }
-        return (try await at(0.5), try await at(0.9))
+        return found.compactMapValues { value in value.median.flatMap { m in value.p90.map { (m, $0) } } }
     }
 
     static func entriesOverTime(_ sql: any SQLDatabase, workspaceId: Int64, stage: String, periods: [CalendarBucket]) async throws -> [Int] {
